@@ -1,0 +1,50 @@
+"""The one composition root: settings → engine → repository → prompt library → Slack client → Bolt app."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.coach import Coach
+from bot.coaching.library import PromptLibrary, default_prompts_dir, load_library
+from bot.settings import Settings
+from bot.slack.bolt_app import build_bolt_app, build_web_app
+from bot.slack.client import make_web_client
+from bot.storage.repository import Repository
+from bot.storage.session import create_engine, create_sessionmaker
+
+log = logging.getLogger(__name__)
+
+
+def load_prompts(settings: Settings) -> PromptLibrary:
+    return load_library(settings.prompts_dir or default_prompts_dir())
+
+
+@dataclass
+class Heartful:
+    settings: Settings
+    engine: AsyncEngine
+    repository: Repository
+    coach: Coach
+    bolt_app: AsyncApp
+
+    def web_app(self) -> web.Application:
+        return build_web_app(self.bolt_app)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_heartful(settings: Settings, *, library: PromptLibrary | None = None) -> Heartful:
+    """Assemble the app. The database must already be upgraded (`heartful db upgrade`; `serve` does it first)."""
+    library = library or load_prompts(settings)
+    engine = create_engine(settings.database_url)
+    repository = Repository(create_sessionmaker(engine))
+    coach = Coach(library=library, repository=repository)
+    client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    bolt_app = build_bolt_app(coach=coach, client=client, signing_secret=settings.slack_signing_secret)
+    return Heartful(settings=settings, engine=engine, repository=repository, coach=coach, bolt_app=bolt_app)

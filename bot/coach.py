@@ -1,0 +1,138 @@
+"""The coach service: domain decisions plus the storage they need. No Slack here: listeners call it with plain data."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.coaching.detect import read_message
+from bot.coaching.guidance import Nudge, compose_nudge
+from bot.coaching.library import PromptLibrary
+from bot.coaching.models import ChannelSettings, Deal, Reading
+from bot.storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+ChannelNameLookup = Callable[[], Awaitable[str | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelMessage:
+    """A message posted in a deal channel, as the coach needs it."""
+
+    team_id: str
+    channel_id: str
+    user_id: str | None  # the rep, or the integration's bot id
+    ts: str
+    thread_ts: str | None
+    text: str
+    from_integration: bool  # CRM integrations and other bots: deal updates yes, nudges never
+
+    @property
+    def reply_thread_ts(self) -> str:
+        return self.thread_ts or self.ts
+
+
+@dataclass(frozen=True, slots=True)
+class CoachDecision:
+    reading: Reading
+    channel: ChannelSettings | None = None
+    deal: Deal | None = None  # the deal the update was recorded on
+    nudge: Nudge | None = None
+    rotation_key: str | None = None
+
+
+def rotation_key(channel_id: str, deal_name: str | None) -> str:
+    """Care questions rotate per deal, or per channel when no deal is named."""
+    return f"deal:{channel_id}:{deal_name.casefold()}" if deal_name else f"channel:{channel_id}"
+
+
+class Coach:
+    def __init__(self, *, library: PromptLibrary, repository: Repository) -> None:
+        self.library = library
+        self.repository = repository
+
+    def read(self, message: ChannelMessage) -> Reading:
+        """Pure and cheap: most channel messages are chatter and stop here, before any I/O."""
+        return read_message(message.text)
+
+    async def on_channel_message(
+        self, message: ChannelMessage, reading: Reading, *, channel_name: ChannelNameLookup | None = None
+    ) -> CoachDecision:
+        """Record any deal update and decide on a nudge. Sending is the caller's job.
+
+        `channel_name` is asked only when an update names no deal and the channel's name is not yet known:
+        an update in #deal-acme that says "moved to Proposal" belongs to the channel's deal.
+        """
+        if reading.is_empty:
+            return CoachDecision(reading=reading)
+        known = await self.repository.deal_names(team_id=message.team_id, channel_id=message.channel_id)
+        if known:
+            reading = read_message(message.text, known_deals=known)
+        channel = await self.repository.ensure_channel(team_id=message.team_id, channel_id=message.channel_id)
+
+        deal = None
+        if reading.deal_update is not None:
+            deal_name = reading.deal_update.deal_name or reading.deal_name or channel.name
+            if not deal_name and channel_name is not None:
+                deal_name = await channel_name()
+                if deal_name:
+                    await self.repository.set_channel_name(
+                        team_id=message.team_id, channel_id=message.channel_id, name=deal_name
+                    )
+            if deal_name:
+                deal = await self.repository.record_deal_update(
+                    team_id=message.team_id,
+                    channel_id=message.channel_id,
+                    deal_name=deal_name,
+                    update_=reading.deal_update,
+                    user_id=message.user_id,
+                    source="crm" if message.from_integration else "person",
+                    message_ts=message.ts,
+                )
+            else:
+                log.info("deal update without a deal name in %s; not recorded", message.channel_id)
+
+        nudge = None
+        key = None
+        if reading.stall is not None and not message.from_integration and not channel.muted:
+            key = rotation_key(message.channel_id, reading.deal_name or (deal.name if deal else None))
+            last = await self.repository.last_choice(rotation_key=key)
+            nudge = compose_nudge(
+                self.library,
+                reading.stall.kind,
+                last_question_id=last.question_id if last else None,
+                last_guidance_id=last.guidance_id if last else None,
+            )
+        return CoachDecision(reading=reading, channel=channel, deal=deal, nudge=nudge, rotation_key=key)
+
+    async def nudge_sent(self, message: ChannelMessage, decision: CoachDecision) -> None:
+        """Record a nudge once it is posted, so the next one rotates past it."""
+        assert decision.nudge is not None and decision.channel is not None and decision.rotation_key is not None
+        deal_id = decision.deal.id if decision.deal else None
+        if deal_id is None and decision.reading.deal_name:
+            known = await self.repository.find_deal(
+                team_id=message.team_id, channel_id=message.channel_id, name=decision.reading.deal_name
+            )
+            deal_id = known.id if known else None
+        await self.repository.record_nudge(
+            team_id=message.team_id,
+            channel_id=message.channel_id,
+            deal_id=deal_id,
+            rotation_key=decision.rotation_key,
+            user_id=message.user_id,
+            message_ts=message.ts,
+            thread_ts=message.reply_thread_ts,
+            reply_mode=decision.channel.reply_mode,
+            stall_kind=decision.nudge.stall_kind,
+            question_id=decision.nudge.question.id,
+            guidance_id=decision.nudge.guidance.id,
+            prompts_version=prompts_version_label(self.library),
+        )
+
+
+def prompts_version_label(library: PromptLibrary) -> str:
+    """Which edition of the prompt files produced a reply, e.g. 'care_questions@1,step_back@2'."""
+    return ",".join(f"{name}@{version}" for name, version in sorted(library.versions.items()) if name in
+                    ("care_questions", "step_back"))

@@ -1,0 +1,83 @@
+"""The domain's nouns: what the coach reads in a message and what it answers with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal, get_args
+
+StallKind = Literal[
+    "think_it_over",  # "she wants to think it over", "needs to sleep on it"
+    "consult_others",  # partner, spouse, boss, board, legal, CFO must weigh in
+    "send_info",  # "send me some info", "email me a deck"
+    "timing",  # not now, next quarter, circle back later
+    "budget",  # budget frozen, no money this year
+    "status_quo",  # happy with the current vendor / what they have
+    "no_interest",  # not interested, not for us
+]
+STALL_KINDS: tuple[StallKind, ...] = get_args(StallKind)
+
+Outcome = Literal["won", "lost"]
+
+
+@dataclass(frozen=True, slots=True)
+class Stall:
+    """A prospect stepping away from the deal."""
+
+    kind: StallKind
+    evidence: str  # the words that showed it, as written in the message
+
+
+@dataclass(frozen=True, slots=True)
+class DealUpdate:
+    """A change to a deal: any field may be missing, but at least one of stage/amount/next_step/outcome is set."""
+
+    deal_name: str | None = None
+    stage: str | None = None
+    amount: Decimal | None = None
+    currency: str | None = None  # ISO code when the message shows one ("USD", "EUR"); "$" reads as USD
+    next_step: str | None = None
+    outcome: Outcome | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the coach sees in one message."""
+
+    stall: Stall | None = None
+    deal_update: DealUpdate | None = None
+    deal_name: str | None = None  # a deal the message is about, if it names one
+
+    @property
+    def is_empty(self) -> bool:
+        return self.stall is None and self.deal_update is None
+
+
+ReplyMode = Literal["thread", "ephemeral"]
+REPLY_MODES: tuple[ReplyMode, ...] = get_args(ReplyMode)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSettings:
+    """How Heartful behaves in one deal channel."""
+
+    channel_id: str
+    name: str | None = None
+    reply_mode: ReplyMode = "thread"
+    muted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Deal:
+    """A deal as recorded from the updates seen in a channel."""
+
+    id: int
+    name: str
+    channel_id: str
+    stage: str | None
+    amount: Decimal | None
+    currency: str | None
+    next_step: str | None
+    status: str  # open | won | lost
+    updated_at: datetime

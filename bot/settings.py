@@ -1,0 +1,115 @@
+"""Settings from the environment and `.env` (pydantic-settings). Nothing is built at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+class SettingsError(Exception):
+    """A missing or malformed setting; str() is one line naming the variable and the README section."""
+
+
+# Where each variable is explained in README.md, so an error can point there.
+README_SECTIONS = {
+    "SLACK_BOT_TOKEN": "Settings",
+    "SLACK_SIGNING_SECRET": "Settings",
+    "SLACK_APP_TOKEN": "Socket Mode",
+    "SLACK_API_URL": "Settings",
+    "DATABASE_URL": "Using PostgreSQL",
+    "LOG_LEVEL": "Settings",
+    "PROMPTS_DIR": "Editing the coaching content",
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: str = Field(default="", description="Bot token, xoxb-…")
+    slack_signing_secret: str = Field(default="", description="Signing secret from Basic Information")
+    slack_app_token: str | None = Field(default=None, description="App-level token xapp-… (Socket Mode)")
+    slack_api_url: str = Field(default=SLACK_API_DEFAULT, description="Web API base URL")
+    database_url: str = Field(default="sqlite+aiosqlite:///heartful.db")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    prompts_dir: Path | None = None
+
+    @field_validator("slack_app_token", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        # slack_sdk joins method names with urljoin: without the trailing slash the last segment is dropped.
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: str) -> str:
+        if value and not value.startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return async_database_url(value)
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    def require_slack(self) -> None:
+        """`serve` needs credentials; `try`, `manifest` and `db upgrade` do not."""
+        if not self.slack_bot_token:
+            raise settings_error("SLACK_BOT_TOKEN", "is not set")
+        if not self.socket_mode and not self.slack_signing_secret:
+            raise settings_error("SLACK_SIGNING_SECRET", "is not set (HTTP mode needs it to verify requests)")
+
+
+def async_database_url(url: str) -> str:
+    """Accept the URLs people paste (postgresql://, sqlite:///) and pick the async drivers we ship."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url.removeprefix("sqlite://")
+    if url.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+        return url
+    raise ValueError("must be a sqlite:/// or postgresql:// URL")
+
+
+def settings_error(variable: str, problem: str) -> SettingsError:
+    section = README_SECTIONS.get(variable, "Settings")
+    return SettingsError(f"{variable} {problem}; see README.md, section '{section}'.")
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        variable = str(error["loc"][0]).upper() if error["loc"] else "a setting"
+        message = error["msg"].removeprefix("Value error, ")
+        raise settings_error(variable, f"is malformed: {message}") from None

@@ -1,0 +1,1 @@
+"""Transport: the only package importing slack_bolt and slack_sdk."""

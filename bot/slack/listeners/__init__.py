@@ -1,0 +1,1 @@
+"""Bolt listeners: parse the payload, call the coach, render Block Kit, send."""

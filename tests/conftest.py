@@ -1,0 +1,79 @@
+"""Shared fixtures: a fake Slack Web API, a migrated SQLite file, and the real app serving HTTP on a free port."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.app import Heartful, build_heartful
+from bot.settings import load_settings
+from bot.storage.session import upgrade_database
+from tests.fakes.slack_api import FakeSlackApi
+from tests.slack_requests import SIGNING_SECRET, json_body, slack_signature_headers
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlackApi]:
+    with FakeSlackApi() as api:
+        yield api
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'heartful.db'}"
+    upgrade_database(url)
+    return url
+
+
+@dataclass
+class RunningApp:
+    heartful: Heartful
+    url: str
+    session: aiohttp.ClientSession
+
+    async def post(self, body: bytes, *, content_type: str = "application/json", signed: bool = True,
+                   timestamp: int | None = None, headers: dict[str, str] | None = None,
+                   secret: str = SIGNING_SECRET) -> aiohttp.ClientResponse:
+        all_headers = {"Content-Type": content_type, **(headers or {})}
+        if signed:
+            all_headers.update(slack_signature_headers(body, secret=secret, timestamp=timestamp))
+        async with self.session.post(self.url + "/slack/events", data=body, headers=all_headers) as response:
+            await response.read()
+            return response
+
+    async def post_event(self, payload: dict, **kwargs) -> aiohttp.ClientResponse:  # type: ignore[no-untyped-def]
+        return await self.post(json_body(payload), **kwargs)
+
+
+@pytest.fixture
+async def running_app(fake_slack: FakeSlackApi, database_url: str, monkeypatch: pytest.MonkeyPatch
+                      ) -> AsyncIterator[RunningApp]:
+    """The real app over real HTTP on 127.0.0.1, talking to the fake Slack Web API."""
+    for name in list(os.environ):
+        if name.startswith(("SLACK_", "OPENAI_")) or name in ("DATABASE_URL", "PROMPTS_DIR"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(Path(database_url.rsplit("/", 1)[0].removeprefix("sqlite+aiosqlite://")))
+    settings = load_settings(
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.base_url,
+        database_url=database_url,
+    )
+    heartful = build_heartful(settings)
+    runner = web.AppRunner(heartful.web_app())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    async with aiohttp.ClientSession() as session:
+        yield RunningApp(heartful=heartful, url=f"http://127.0.0.1:{port}", session=session)
+    await runner.cleanup()
+    await asyncio.sleep(0)
+    await heartful.close()
