@@ -7,9 +7,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.coaching.detect import read_message
-from bot.coaching.guidance import Nudge, compose_nudge
-from bot.coaching.library import PromptLibrary
-from bot.coaching.models import ChannelSettings, Deal, Reading
+from bot.coaching.guidance import Nudge, compose_nudge, next_care_question
+from bot.coaching.library import CareQuestion, PromptLibrary
+from bot.coaching.models import ChannelSettings, Deal, ReplyMode, Reading, TimelineEntry
+from bot.coaching.situations import RhythmAdvice, rhythm_advice
 from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,33 @@ class CoachDecision:
     deal: Deal | None = None  # the deal the update was recorded on
     nudge: Nudge | None = None
     rotation_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommandContext:
+    """Who asked /coach, and where."""
+
+    team_id: str
+    channel_id: str
+    user_id: str
+
+
+class UnknownDeal(Exception):
+    """No deal by that name in this channel; carries the names there are."""
+
+    def __init__(self, name: str, known: list[str], *, ambiguous: bool = False) -> None:
+        super().__init__(name)
+        self.name = name
+        self.known = known
+        self.ambiguous = ambiguous  # several deals match: the caller must be more specific
+
+
+@dataclass(frozen=True, slots=True)
+class DealAnswer:
+    """`/coach deal <name>`: one deal and its timeline, or several that match."""
+
+    matches: list[Deal]
+    timeline: list[TimelineEntry]
 
 
 def rotation_key(channel_id: str, deal_name: str | None) -> str:
@@ -102,10 +130,81 @@ class Coach:
             nudge = compose_nudge(
                 self.library,
                 reading.stall.kind,
-                last_question_id=last.question_id if last else None,
-                last_guidance_id=last.guidance_id if last else None,
+                last_question_id=last.question_id,
+                last_guidance_id=last.guidance_id,
             )
         return CoachDecision(reading=reading, channel=channel, deal=deal, nudge=nudge, rotation_key=key)
+
+    # /coach ----------------------------------------------------------------------------------------------------
+
+    async def coach_situation(self, ctx: CommandContext, text: str) -> Nudge | RhythmAdvice:
+        """The same coaching as a nudge when a stall is described, else the rhythm step that fits."""
+        known = await self.repository.deal_names(team_id=ctx.team_id, channel_id=ctx.channel_id)
+        reading = read_message(text, known_deals=known)
+        if reading.stall is None:
+            return rhythm_advice(self.library, text, reading)
+        key = rotation_key(ctx.channel_id, reading.deal_name)
+        last = await self.repository.last_choice(rotation_key=key)
+        nudge = compose_nudge(self.library, reading.stall.kind, last_question_id=last.question_id,
+                              last_guidance_id=last.guidance_id)
+        deal = await self._deal_named(ctx, reading.deal_name)
+        await self.repository.record_nudge(
+            team_id=ctx.team_id, channel_id=ctx.channel_id, deal_id=deal.id if deal else None, rotation_key=key,
+            origin="command", user_id=ctx.user_id, reply_mode="command", stall_kind=nudge.stall_kind,
+            question_id=nudge.question.id, guidance_id=nudge.guidance.id,
+            prompts_version=prompts_version_label(self.library),
+        )
+        return nudge
+
+    async def care_question(self, ctx: CommandContext, deal_name: str | None) -> tuple[CareQuestion, Deal | None]:
+        """One care question, rotating with the nudges for that deal (or this channel)."""
+        deal = None
+        if deal_name is not None:
+            deal = await self._one_deal(ctx, deal_name)
+        key = rotation_key(ctx.channel_id, deal.name if deal else None)
+        last = await self.repository.last_choice(rotation_key=key)
+        question = next_care_question(self.library, last_question_id=last.question_id)
+        await self.repository.record_nudge(
+            team_id=ctx.team_id, channel_id=ctx.channel_id, deal_id=deal.id if deal else None, rotation_key=key,
+            origin="command", user_id=ctx.user_id, reply_mode="command", question_id=question.id,
+            prompts_version=prompts_version_label(self.library),
+        )
+        return question, deal
+
+    async def deals(self, ctx: CommandContext) -> list[Deal]:
+        return await self.repository.deals_in_channel(team_id=ctx.team_id, channel_id=ctx.channel_id)
+
+    async def deal(self, ctx: CommandContext, name: str) -> DealAnswer:
+        matches = await self.repository.match_deals(team_id=ctx.team_id, channel_id=ctx.channel_id, name=name)
+        if not matches:
+            raise UnknownDeal(name, await self.repository.deal_names(team_id=ctx.team_id, channel_id=ctx.channel_id))
+        timeline = await self.repository.deal_timeline(deal_id=matches[0].id) if len(matches) == 1 else []
+        return DealAnswer(matches=matches, timeline=timeline)
+
+    async def set_muted(self, ctx: CommandContext, muted: bool) -> ChannelSettings:
+        return await self.repository.update_channel_settings(
+            team_id=ctx.team_id, channel_id=ctx.channel_id, changed_by=ctx.user_id, muted=muted
+        )
+
+    async def set_reply_mode(self, ctx: CommandContext, mode: ReplyMode) -> ChannelSettings:
+        return await self.repository.update_channel_settings(
+            team_id=ctx.team_id, channel_id=ctx.channel_id, changed_by=ctx.user_id, reply_mode=mode
+        )
+
+    async def _deal_named(self, ctx: CommandContext, name: str | None) -> Deal | None:
+        if not name:
+            return None
+        return await self.repository.find_deal(team_id=ctx.team_id, channel_id=ctx.channel_id, name=name)
+
+    async def _one_deal(self, ctx: CommandContext, name: str) -> Deal:
+        matches = await self.repository.match_deals(team_id=ctx.team_id, channel_id=ctx.channel_id, name=name)
+        if len(matches) > 1:
+            raise UnknownDeal(name, [deal.name for deal in matches], ambiguous=True)
+        if not matches:
+            raise UnknownDeal(name, await self.repository.deal_names(team_id=ctx.team_id, channel_id=ctx.channel_id))
+        return matches[0]
+
+    # passive nudges ----------------------------------------------------------------------------------------------
 
     async def nudge_sent(self, message: ChannelMessage, decision: CoachDecision) -> None:
         """Record a nudge once it is posted, so the next one rotates past it."""
@@ -121,6 +220,7 @@ class Coach:
             channel_id=message.channel_id,
             deal_id=deal_id,
             rotation_key=decision.rotation_key,
+            origin="message",
             user_id=message.user_id,
             message_ts=message.ts,
             thread_ts=message.reply_thread_ts,

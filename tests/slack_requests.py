@@ -61,3 +61,15 @@ def json_body(payload: dict[str, Any]) -> bytes:
 
 def form_body(fields: dict[str, str]) -> bytes:
     return urlencode(fields).encode()
+
+
+def coach_command_body(text: str, *, response_url: str, channel: str = "C111", user: str = "W111",
+                       team_id: str = "T111") -> bytes:
+    """commands/hello_real_modified_java.txt (a real slash-command body) as /coach with our text."""
+    from urllib.parse import parse_qsl
+
+    raw = (fixtures_dir() / "commands" / "hello_real_modified_java.txt").read_text().strip()
+    fields = dict(parse_qsl(raw, keep_blank_values=True))
+    fields.update({"command": "/coach", "text": text, "response_url": response_url, "channel_id": channel,
+                   "user_id": user, "team_id": team_id})
+    return form_body(fields)

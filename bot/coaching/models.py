@@ -81,3 +81,19 @@ class Deal:
     next_step: str | None
     status: str  # open | won | lost
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One line of a deal's story: an update recorded or coaching given."""
+
+    at: datetime
+    kind: Literal["update", "nudge"]
+    who: str | None
+    stage: str | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    next_step: str | None = None
+    outcome: str | None = None
+    stall_kind: str | None = None
+    question_id: str | None = None

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
+from bot.coach import DealAnswer, UnknownDeal
+from bot.coaching.commands import USAGE, UsageError
 from bot.coaching.guidance import Nudge
+from bot.coaching.library import CareQuestion, PromptLibrary
+from bot.coaching.models import ChannelSettings, Deal, TimelineEntry
+from bot.coaching.situations import RhythmAdvice
 
 STALL_LABELS = {
     "think_it_over": "wants to think it over",
@@ -39,3 +46,117 @@ def nudge_message(nudge: Nudge) -> RenderedMessage:
     ]
     text = f"Step back with them. {nudge.guidance.text}\nA question that shows you care: {nudge.question.text}"
     return RenderedMessage(text=text, blocks=[block.to_dict() for block in blocks])
+
+
+# /coach answers ------------------------------------------------------------------------------------------------
+
+
+def _message(text: str, blocks: list[Block]) -> RenderedMessage:
+    return RenderedMessage(text=text, blocks=[block.to_dict() for block in blocks])
+
+
+def _section(markdown: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=markdown))
+
+
+def help_message() -> RenderedMessage:
+    lines = [f"`{example}`  {meaning}" for example, meaning in USAGE]
+    text = "Heartful /coach commands:\n" + "\n".join(f"{example}: {meaning}" for example, meaning in USAGE)
+    return _message(text, [_section("*Heartful: what you can ask*\n" + "\n".join(lines))])
+
+
+def usage_error_message(error: UsageError) -> RenderedMessage:
+    return _message(str(error), [_section(f":warning: {_escape(error.problem)}\nUsage: `{_escape(error.usage)}`")])
+
+
+def rhythm_message(advice: RhythmAdvice) -> RenderedMessage:
+    step = advice.step
+    return _message(
+        f"{step.name}. {step.coaching}",
+        [_section(f"*{_escape(step.name)}.* {_escape(step.coaching)}"),
+         ContextBlock(elements=[MarkdownTextObject(text=f"The rhythm of a good sale: {_escape(step.summary)}")])],
+    )
+
+
+def question_message(question: CareQuestion, deal: Deal | None) -> RenderedMessage:
+    about = f" for {deal.name}" if deal else ""
+    return _message(
+        f"A question that shows you care{about}: {question.text}",
+        [_section(f"*A question that shows you care{_escape(about)}:*\n>{_escape(question.text)}")],
+    )
+
+
+def format_amount(amount: Decimal | None, currency: str | None) -> str:
+    if amount is None:
+        return "no amount"
+    number = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return {"USD": f"${number}", "EUR": f"€{number}", "GBP": f"£{number}"}.get(currency or "", f"{number} {currency or ''}".strip())
+
+
+def _days_since(moment: datetime, now: datetime) -> str:
+    days = (now - moment).days
+    return "today" if days <= 0 else "1 day ago" if days == 1 else f"{days} days ago"
+
+
+def deals_message(deals: list[Deal], now: datetime) -> RenderedMessage:
+    if not deals:
+        text = ("No deals recorded in this channel yet. Post an update like "
+                "\"Acme moved to Proposal, $45k, next step: demo\" and Heartful records it.")
+        return _message(text, [_section(_escape(text))])
+    lines = [
+        f"• *{_escape(d.name)}*: {_escape(d.stage or 'no stage')}, {format_amount(d.amount, d.currency)}"
+        f"{', ' + d.status if d.status != 'open' else ''}; last update {d.updated_at:%Y-%m-%d} "
+        f"({_days_since(d.updated_at, now)})"
+        for d in deals
+    ]
+    return _message(f"Deals in this channel: {len(deals)}\n" + "\n".join(lines),
+                    [_section(f"*Deals in this channel ({len(deals)})*\n" + "\n".join(lines))])
+
+
+def _timeline_line(entry: TimelineEntry, library: PromptLibrary) -> str:
+    who = f"<@{entry.who}>" if entry.who and entry.who[0] in "UW" else (entry.who or "someone")
+    when = f"{entry.at:%Y-%m-%d %H:%M}"
+    if entry.kind == "nudge":
+        label = STALL_LABELS.get(entry.stall_kind or "", "")
+        try:
+            question = library.question(entry.question_id or "").text
+        except KeyError:
+            question = entry.question_id or ""
+        about = f"prospect {label}; " if label else ""
+        return f"{when}  :seedling: coached {who}: {about}asked \"{_escape(question)}\""
+    parts = [f"stage {entry.stage}" if entry.stage else "",
+             format_amount(entry.amount, entry.currency) if entry.amount is not None else "",
+             f"next step: {entry.next_step}" if entry.next_step else "",
+             f"closed {entry.outcome}" if entry.outcome else ""]
+    return f"{when}  :memo: {who}: " + _escape("; ".join(p for p in parts if p))
+
+
+def deal_message(answer: DealAnswer, library: PromptLibrary, now: datetime) -> RenderedMessage:
+    if len(answer.matches) > 1:
+        names = ", ".join(d.name for d in answer.matches)
+        text = f"Several deals match: {names}. Say which one: /coach deal <name>."
+        return _message(text, [_section(f"Several deals match: {_escape(names)}.\nSay which one: `/coach deal <name>`")])
+    deal = answer.matches[0]
+    header = (f"*{_escape(deal.name)}*: {_escape(deal.stage or 'no stage')}, {format_amount(deal.amount, deal.currency)}"
+              f", {deal.status}; last update {_days_since(deal.updated_at, now)}")
+    if deal.next_step:
+        header += f"\nNext step: {_escape(deal.next_step)}"
+    lines = [_timeline_line(entry, library) for entry in answer.timeline] or ["No updates or coaching yet."]
+    text = header.replace("*", "") + "\n" + "\n".join(lines)
+    return _message(text, [_section(header), _section("\n".join(lines)[:2900])])
+
+
+def unknown_deal_message(error: UnknownDeal) -> RenderedMessage:
+    if error.ambiguous:
+        problem = f"Several deals match '{error.name}': {', '.join(error.known)}. Say which one."
+    elif error.known:
+        problem = f"No deal named '{error.name}' in this channel. Deals here: {', '.join(error.known)}."
+    else:
+        problem = f"No deal named '{error.name}' in this channel, and none are recorded here yet."
+    return usage_error_message(UsageError(problem, "/coach deal <name> (see /coach deals)"))
+
+
+def settings_message(settings: ChannelSettings, changed: str) -> RenderedMessage:
+    state = "muted (no passive nudges)" if settings.muted else "on"
+    text = f"{changed} Nudges in this channel: {state}; reply mode: {settings.reply_mode}."
+    return _message(text, [_section(_escape(text))])

@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coach import Coach
-from bot.slack.listeners import messages
+from bot.slack.listeners import commands, home, messages
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,8 @@ def build_bolt_app(*, coach: Coach, client: AsyncWebClient, signing_secret: str)
         log.exception("listener failed for %s: %s", body.get("event_id") or body.get("type"), error)
 
     messages.register(app, coach)
+    home.register(app, coach.library)
+    commands.register(app, coach)
     return app
 
 

@@ -11,15 +11,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.coaching.models import ChannelSettings, Deal, DealUpdate
+from bot.coaching.models import ChannelSettings, Deal, DealUpdate, TimelineEntry
 from bot.storage import tables
 from bot.storage.tables import utcnow
 
 
 @dataclass(frozen=True, slots=True)
 class LastChoice:
-    question_id: str
-    guidance_id: str
+    question_id: str | None
+    guidance_id: str | None
 
 
 def _aware(moment: datetime) -> datetime:
@@ -187,30 +187,34 @@ class Repository:
             await session.commit()
             return _deal(deal)
 
-    async def last_choice(self, *, rotation_key: str) -> LastChoice | None:
+    async def last_choice(self, *, rotation_key: str) -> LastChoice:
+        """The question and the guidance given last for this deal or channel, so the next ones differ."""
         async with self._sessions() as session:
-            row = (
-                await session.execute(
-                    select(tables.Nudge.question_id, tables.Nudge.guidance_id)
-                    .where(tables.Nudge.rotation_key == rotation_key)
-                    .order_by(tables.Nudge.id.desc())
-                    .limit(1)
-                )
-            ).first()
-            return LastChoice(question_id=row[0], guidance_id=row[1]) if row else None
+            recent = select(tables.Nudge).where(tables.Nudge.rotation_key == rotation_key)
+            question_id = await session.scalar(
+                recent.with_only_columns(tables.Nudge.question_id).order_by(tables.Nudge.id.desc()).limit(1)
+            )
+            guidance_id = await session.scalar(
+                recent.with_only_columns(tables.Nudge.guidance_id)
+                .where(tables.Nudge.guidance_id.is_not(None))
+                .order_by(tables.Nudge.id.desc())
+                .limit(1)
+            )
+            return LastChoice(question_id=question_id, guidance_id=guidance_id)
 
     async def record_nudge(
-        self, *, team_id: str, channel_id: str, deal_id: int | None, rotation_key: str, user_id: str | None,
-        message_ts: str, thread_ts: str, reply_mode: str, stall_kind: str, question_id: str, guidance_id: str,
-        prompts_version: str,
+        self, *, team_id: str, channel_id: str, deal_id: int | None, rotation_key: str, origin: str,
+        user_id: str | None, reply_mode: str, question_id: str, prompts_version: str,
+        guidance_id: str | None = None, stall_kind: str | None = None, message_ts: str | None = None,
+        thread_ts: str | None = None,
     ) -> None:
         async with self._sessions() as session:
             session.add(
                 tables.Nudge(
                     team_id=team_id, channel_id=channel_id, deal_id=deal_id, rotation_key=rotation_key,
-                    user_id=user_id, message_ts=message_ts, thread_ts=thread_ts, reply_mode=reply_mode,
-                    stall_kind=stall_kind, question_id=question_id, guidance_id=guidance_id,
-                    prompts_version=prompts_version,
+                    origin=origin, user_id=user_id, message_ts=message_ts, thread_ts=thread_ts,
+                    reply_mode=reply_mode, stall_kind=stall_kind, question_id=question_id,
+                    guidance_id=guidance_id, prompts_version=prompts_version,
                 )
             )
             await session.commit()
@@ -226,3 +230,25 @@ class Repository:
                 select(tables.DealEvent).where(tables.DealEvent.deal_id == deal_id).order_by(tables.DealEvent.id)
             )
             return list(rows)
+
+    async def match_deals(self, *, team_id: str, channel_id: str, name: str) -> list[Deal]:
+        """Case-insensitive: the exact name if there is one, else every deal whose name contains it."""
+        key = name.casefold()
+        deals = await self.deals_in_channel(team_id=team_id, channel_id=channel_id)
+        exact = [deal for deal in deals if deal.name.casefold() == key]
+        return exact or [deal for deal in deals if key in deal.name.casefold()]
+
+    async def deal_timeline(self, *, deal_id: int) -> list[TimelineEntry]:
+        async with self._sessions() as session:
+            events = await session.scalars(select(tables.DealEvent).where(tables.DealEvent.deal_id == deal_id))
+            nudges = await session.scalars(select(tables.Nudge).where(tables.Nudge.deal_id == deal_id))
+            entries = [
+                TimelineEntry(at=_aware(e.created_at), kind="update", who=e.user_id, stage=e.stage, amount=e.amount,
+                              currency=e.currency, next_step=e.next_step, outcome=e.outcome)
+                for e in events
+            ] + [
+                TimelineEntry(at=_aware(n.created_at), kind="nudge", who=n.user_id, stall_kind=n.stall_kind,
+                              question_id=n.question_id)
+                for n in nudges
+            ]
+        return sorted(entries, key=lambda entry: entry.at)

@@ -90,7 +90,8 @@ class DealEvent(Base):
 
 
 class Nudge(Base):
-    """A coaching reply to a stall. Records which prompt entries produced it, so rotation is a query."""
+    """Coaching given: a passive nudge on a stall, or an answer to /coach. Records which prompt entries produced it,
+    so rotation and insights are queries."""
 
     __tablename__ = "nudges"
     __table_args__ = (Index("ix_nudges_rotation_key_id", "rotation_key", "id"),)
@@ -99,15 +100,16 @@ class Nudge(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     channel_id: Mapped[str] = mapped_column(String(32))
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"))
-    rotation_key: Mapped[str] = mapped_column(String(80))  # deal:<id> or channel:<id>
+    rotation_key: Mapped[str] = mapped_column(String(240))  # deal:<channel>:<name> or channel:<channel>
+    origin: Mapped[str] = mapped_column(String(16))  # message | command
     user_id: Mapped[str | None] = mapped_column(String(32))
-    message_ts: Mapped[str] = mapped_column(String(32))
-    thread_ts: Mapped[str] = mapped_column(String(32))
-    reply_mode: Mapped[str] = mapped_column(String(16))
-    stall_kind: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))  # the stall message (passive nudges)
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    reply_mode: Mapped[str] = mapped_column(String(16))  # thread | ephemeral | command
+    stall_kind: Mapped[str | None] = mapped_column(String(32))
     question_id: Mapped[str] = mapped_column(String(80))
-    guidance_id: Mapped[str] = mapped_column(String(80))
-    prompts_version: Mapped[str] = mapped_column(String(80))
+    guidance_id: Mapped[str | None] = mapped_column(String(80))  # none for "/coach question"
+    prompts_version: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -135,10 +135,11 @@ def prompts(tmp_path: Path) -> Path:
 
 
 def _edit(folder: Path, name: str, change: Callable[[Any], Any]) -> None:
+    """Load ``name`` from the copy, let ``change`` mutate the data in place, write it back."""
     path = folder / name
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    result = change(data)
-    path.write_text(yaml.safe_dump(data if result is None else result, sort_keys=False), encoding="utf-8")
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
 def _error(folder: Path) -> str:

@@ -1,0 +1,1492 @@
+"""Read one Slack message: is a prospect stalling, and does it report a change to a deal?
+
+Pure Python and regex only, built to be cheap: most channel messages are chatter, so every stage starts
+with a plain substring check and only runs its regexes when something it could match is there.
+
+Three passes over one message:
+
+1. clean the Slack mrkdwn (links, mentions, *bold*, :emoji: codes, HTML entities, curly quotes);
+2. stalls: find a stall phrase, then judge who says it (the prospect, quoted or reported, versus the
+   rep deliberating), whether it is negated, hypothetical, a question for the team, or internal chatter;
+3. deal updates: stage / amount / next step / outcome, kept only when the message reads like a deal change
+   (CRM phrasing, stage words, a deal name, "deal"/"opp"...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from bot.coaching.models import DealUpdate, Reading, Stall, StallKind
+
+__all__ = ["read_message"]
+
+
+def read_message(text: str, *, known_deals: Sequence[str] = ()) -> Reading:
+    """What the coach sees in one message: a prospect's stall, a deal update, the deal it is about."""
+    if not text or not text.strip():
+        return Reading()
+    marked, clean = _clean(text)
+    low0 = clean.lower()
+    if len(low0) != len(clean):  # a few unicode letters change length when lowered; keep offsets aligned
+        low0 = "".join(c if len(c.lower()) != 1 else c.lower() for c in clean)
+    low, corrections = _fix_typos(low0)
+
+    known = _find_known_deal(low0, known_deals) if known_deals else None
+    stall = _find_stall(clean, low, corrections)
+    update = _find_update(marked, clean, low0, known)
+
+    deal_name = known
+    if deal_name is None and update is not None:
+        deal_name = update.deal_name
+    if deal_name is None and (stall is not None or update is not None):
+        deal_name = _find_name(marked, clean, for_update=False)
+    if stall is None and update is None and known is None:
+        return _EMPTY
+    return Reading(stall=stall, deal_update=update, deal_name=deal_name)
+
+
+_EMPTY = Reading()
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 1. Cleaning Slack mrkdwn
+# ---------------------------------------------------------------------------------------------------------------------
+
+_ANGLE_RE = re.compile(r"<([^<>|\s]*)(?:\|([^<>]*))?>")
+_EMOJI_CODE_RE = re.compile(r":(?=[a-z0-9_+'-]*[a-z])[a-z0-9_+'-]{1,40}:(?::skin-tone-\d:)?", re.I)
+_UNDERSCORE_RE = re.compile(r"(?<![\w])_|_(?![\w])")
+_SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_QUOTES = str.maketrans(
+    {
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u2026": "...",
+        "\u2013": "-",
+        "\u2014": " - ",
+        "\u00a0": " ",
+    }
+)
+
+
+def _angle(m: re.Match[str]) -> str:
+    target, label = m.group(1), m.group(2)
+    if target.startswith("@"):
+        return "@" + (label or "someone")
+    if target.startswith("#"):
+        return "#" + (label or "channel")
+    if target.startswith("!"):
+        return "@" + (label or target[1:].split("^")[0])
+    return label if label else target
+
+
+def _clean(text: str) -> tuple[str, str]:
+    """(text with *bold* kept, text without mrkdwn). Both have links/mentions/entities/emoji codes resolved."""
+    if "<" in text:
+        text = _ANGLE_RE.sub(_angle, text)
+    if "&" in text:
+        text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    if ":" in text:
+        text = _EMOJI_CODE_RE.sub(" ", text)
+    text = text.translate(_QUOTES)
+    marked = text
+    if "*" in text:
+        text = text.replace("*", "")
+    if "_" in text:
+        text = _UNDERSCORE_RE.sub("", text)
+    if "~" in text:
+        text = text.replace("~", "")
+    return marked, text
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Typos: one-edit misspellings of the words the stall patterns hinge on, plus common chat spellings.
+# ---------------------------------------------------------------------------------------------------------------------
+
+_TYPO_KEYWORDS = (
+    "think thinking thought budget interested interest quarter partner spouse husband manager procurement "
+    "finance approval current vendor provider competitor happy already afford frozen freeze information "
+    "details consider considering sleep proposal priority revisit circle holidays decision timing "
+    "satisfied solution wants needs legal interested options mulling month months"
+).split()
+# Real words one edit away from a keyword: never "correct" these.
+_REAL_WORDS = frozenset(
+    (
+        "thank thanks thick thing things thine thins chink stink thinly shrink thinker thinkers though "
+        "through thoughts fought sought bought brought taught ought budge budged budges budgie trudge "
+        "interests interred interstate quartet quarters quarts partners parter sponge spouses souse husbands "
+        "managers manger menagerie manages currant currents current's vendors vender venders providers "
+        "provides competitors harpy hippy nappy sappy happen happily affords afforded frozen freezer frieze "
+        "freezes freed freer informations detail detailed retails consider considers considered sheep steep "
+        "sleek sleet sleeps sleepy bleep proposals priory priorities revisits circled circles circlet "
+        "holiday decisions tiding tiling timings solutions legals regal legacy option optional month's "
+        "monthly mounts needy needles seeds weeds heeds feeds wanted wands waits warts pants rants "
+        "approvals satisfies financed finances fiance fiancé mauling mulling culling pulling lulling "
+        "bonding months"
+    ).split()
+)
+_CHAT_SPELLINGS = {
+    "thnk": "think",
+    "thnking": "thinking",
+    "thinkin": "thinking",
+    "tink": "think",
+    "thikn": "think",
+    "budgt": "budget",
+    "bugdet": "budget",
+    "buget": "budget",
+    "budjet": "budget",
+    "intrested": "interested",
+    "intrestd": "interested",
+    "interessted": "interested",
+    "insterested": "interested",
+    "quater": "quarter",
+    "qtr": "quarter",
+    "nxt": "next",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "isnt": "isn't",
+    "arent": "aren't",
+    "wasnt": "wasn't",
+    "werent": "weren't",
+    "cant": "can't",
+    "couldnt": "couldn't",
+    "wont": "won't",
+    "shes": "she's",
+    "hes": "he's",
+    "theyre": "they're",
+    "theyll": "they'll",
+    "im": "i'm",
+    "ive": "i've",
+    "wanna": "want to",
+    "gotta": "got to",
+    "gonna": "going to",
+    "lemme": "let me",
+    "mgr": "manager",
+    "info's": "info",
+    "rn": "right now",
+    "atm": "at the moment",
+    "w/": "with",
+    "abt": "about",
+    "bc": "because",
+    "b/c": "because",
+    "thru": "through",
+    "tho": "though",
+    "pls": "please",
+    "plz": "please",
+    "nope": "no",
+    "procurment": "procurement",
+    "prcurement": "procurement",
+    "finanace": "finance",
+    "cfo's": "cfo's",
+    "intrest": "interest",
+    "afordable": "affordable",
+    "aford": "afford",
+    "wnts": "wants",
+    "neds": "needs",
+    "needz": "needs",
+    "ovr": "over",
+    "ova": "over",
+    "abut": "about",
+    "sombody": "somebody",
+    "somone": "someone",
+}
+
+
+def _one_edit_variants(word: str) -> set[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out: set[str] = set()
+    n = len(word)
+    for i in range(n - 1):  # deletions, not of the last letter (that is usually a real word)
+        out.add(word[:i] + word[i + 1 :])
+    for i in range(n - 1):  # transpositions
+        out.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+    for i in range(1, n):  # substitutions, keeping the first letter
+        for c in letters:
+            out.add(word[:i] + c + word[i + 1 :])
+    for i in range(1, n):  # insertions inside the word
+        for c in letters:
+            out.add(word[:i] + c + word[i:])
+    return out
+
+
+def _build_typos() -> dict[str, str]:
+    typos: dict[str, str] = {}
+    keywords = set(_TYPO_KEYWORDS)
+    for kw in _TYPO_KEYWORDS:
+        if len(kw) < 5:
+            continue
+        for v in _one_edit_variants(kw):
+            if len(v) < 4 or v in keywords or v in _REAL_WORDS or v.startswith(kw) or kw.startswith(v):
+                continue
+            typos.setdefault(v, kw)
+    typos.update(_CHAT_SPELLINGS)
+    return typos
+
+
+_TYPOS = _build_typos()
+_TYPO_KEYS = frozenset(_TYPOS)
+_TOKEN_RE = re.compile(r"[a-z][a-z'/]*")
+
+
+def _fix_typos(low: str) -> tuple[str, list[tuple[int, int]] | None]:
+    """Correct known misspellings. Returns the text and, if it changed, (new_pos, old_pos) anchors for mapping back."""
+    tokens = _TOKEN_RE.findall(low)
+    if _TYPO_KEYS.isdisjoint(tokens):
+        return low, None
+    pieces: list[str] = []
+    anchors: list[tuple[int, int]] = [(0, 0)]
+    last = 0
+    new_len = 0
+    for m in _TOKEN_RE.finditer(low):
+        tok = m.group()
+        fix = _TYPOS.get(tok)
+        if fix is None:
+            continue
+        s, e = m.span()
+        pieces.append(low[last:s])
+        new_len += s - last
+        pieces.append(fix)
+        new_len += len(fix)
+        anchors.append((new_len, e))
+        last = e
+    pieces.append(low[last:])
+    return "".join(pieces), anchors
+
+
+def _to_original(pos: int, anchors: list[tuple[int, int]] | None) -> int:
+    if anchors is None:
+        return pos
+    best = (0, 0)
+    for new, old in anchors:
+        if new <= pos:
+            best = (new, old)
+        else:
+            break
+    return best[1] + (pos - best[0])
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 2. Stalls
+# ---------------------------------------------------------------------------------------------------------------------
+
+# What a prospect might be mulling / asking about: "it", "this", "the proposal", "our pricing"...
+_OBJ = (
+    r"(?:it|this|that|things|everything|all\s+this|it\s+all|this\s+one|that\s+one|them|"
+    r"(?:the|our|your|this|that|my|a)\s+(?:\w+\s+)?(?:offer|proposal|quote|pricing|price|prices|contract|deal|"
+    r"numbers|terms|options?|decision|details|renewal|agreement|order\s+form|package|plan|investment|purchase|"
+    r"idea|platform|product|tool|solution|demo|pitch|project|change|switch|move|budget|info|information|"
+    r"paperwork|sow|msa|quote|pilot|poc|upgrade|expansion|tier))"
+)
+# Who a prospect checks with.
+_TARGET = (
+    r"(?:(?:her|his|their|the|its|our|my|your|a|an|some|with)\s+)?(?:(?:business|life|co-?|own|direct|new|whole|"
+    r"exec(?:utive)?|leadership|senior|finance|legal|it|security|procurement|purchasing|board|management|tech|"
+    r"technical|ops|operations|engineering|sales|marketing|hr|other)\s+)?"
+    r"(?:partners?|spouse|wife|husband|better\s+half|boss(?:es)?|manager|mgr|director|dir|vp|svp|evp|cfo|ceo|cto|"
+    r"cio|cmo|coo|cro|ciso|gm|founders?|co-?founders?|board(?:\s+of\s+directors)?|owners?|team|teams|legal|"
+    r"lawyers?|attorneys?|counsel|procurement|purchasing|finance|accounting|accountant|bookkeeper|controller|"
+    r"treasurer|it|security|infosec|leadership|execs?|executives?|higher[- ]?ups|management|committee|stakeholders|"
+    r"head\s+of\s+\w+|superiors?|family|investors?|dad|mom|father|mother|brother|sister|president|chairman|"
+    r"decision[- ]makers?|signing\s+authority|people|colleagues|cofounder|co-founder|leaders|department|"
+    r"principal|superintendent|council|group|c-suite|c\s+suite|bank|lender|landlord|advisors?|consultant)\b"
+)
+
+_THINK = (
+    rf"\bthink(?:s|ing)?\s+(?:(?:{_OBJ}|long\s+and\s+hard|hard|some\s+more|more|a\s+bit|a\s+little|carefully)\s+)?"
+    rf"(?:over|through|(?:a\s+bit\s+|a\s+little\s+|more\s+|some\s+more\s+)?about\s+(?:{_OBJ}|(?:their|her|his)\s+options))\b"
+    rf"|\bthink(?:s|ing)?\s+(?:{_OBJ})\s+(?:over|through)\b"
+    r"|\b(?:give|giving|gives)\s+(?:it|this|that|the\s+\w+)\s+(?:some|more|a\s+(?:bit|little)\s+of|serious|some\s+serious)?\s*thought"
+    r"|\bhave\s+a\s+(?:think|ponder)\b"
+    r"|\blet\s+(?:me|us)\s+think\b(?!\s+(?:about\s+(?:how|what|whether|if|who)))"
+    r"|\b(?:need|needs|want|wants|have|has|take|takes|taking|took|give|gives|given|get|gets|asked\s+for|asking\s+for|"
+    r"requested|request|buy|buying|using|use)\s+(?:(?:them|her|him|me|us)\s+)?(?:(?:some|more|a\s+(?:few|couple(?:\s+of)?|little|bit\s+of)|a|the|another|extra)\s+)?"
+    r"(?:more\s+|extra\s+)?(?:time|days?|weeks?|while|beat|minute|moment|breather|night|weekend)\s+"
+    r"(?:to\s+(?:think|consider|decide|process|digest|reflect|mull|deliberate|ponder|weigh|chew|sit\s+with|evaluate|sleep)"
+    r"|(?:before|to)\s+(?:deciding|making\s+a\s+decision|committing|signing\s+off|they\s+decide|she\s+decides|he\s+decides))"
+    r"|\bsleep(?:s|ing)?\s+on\s+(?:it|this|that|things|" + _OBJ + r")\b"
+    r"|\bslept\s+on\s+it\b(?=\s+(?:yet|first))"
+    r"|\bmull(?:s|ing|ed)?\s+(?:(?:over\s+)?(?:" + _OBJ + r"|their\s+options|her\s+options|his\s+options)(?:\s+over)?|"
+    r"over\s+(?:the\s+)?(?:proposal|offer|quote|pricing|contract|options|numbers|terms))"
+    r"|\bchew(?:s|ing)?\s+on\s+(?:" + _OBJ + r"|things)\b"
+    r"|\b(?:ponder|pondering|ponders|noodle|noodling|noodles|marinate|marinating|deliberate|deliberating|"
+    r"reflect|reflecting)\s+(?:on|over|about)?\s*(?:" + _OBJ + r"|things|their\s+options)\b"
+    r"|\blet\s+(?:it|this|that|things)\s+(?:marinate|sink\s+in|settle|breathe)\b"
+    r"|\bsit\s+(?:with|on)\s+(?:it|this|that|the\s+\w+)\b(?!\s+(?:in|at|for\s+lunch))"
+    r"|\bdigest\s+(?:" + _OBJ + r"|things|everything)\b"
+    r"|\b(?:consider|considering|weigh|weighing|weighs|evaluate|evaluating|review|reviewing)\s+(?:(?:" + _OBJ
+    + r"|things)\s+(?:internally|carefully|further|more|a\s+bit)|(?:all\s+)?(?:their|her|his|the|our)\s+options)\b"
+    r"|\b(?:take|takes|taking)\s+(?:it|this|that)\s+under\s+(?:consideration|advisement)"
+    r"|\bon\s+the\s+fence\b"
+    r"|\b(?:not|isn't|aren't|wasn't)\s+(?:quite\s+|yet\s+|fully\s+|100%\s+)?(?:ready|sure|convinced|prepared)\s+"
+    r"(?:yet\s+)?(?:to\s+)?(?:decide|commit|sign|move\s+forward|pull\s+the\s+trigger|make\s+(?:a|the)\s+(?:decision|call)|"
+    r"go\s+ahead|buy|pull\s+the\s+trigger)\b"
+    r"|\b(?:get|gets|will\s+get|'ll\s+get)\s+back\s+to\s+(?:me|us|you)\s+(?:once|after|when)\s+(?:she|he|they|i|we)(?:'ve|\s+have|\s+has)?\s+"
+    r"(?:thought|had\s+(?:a\s+)?(?:chance|time)\s+to\s+think|mulled|digested|considered)"
+    r"|\b(?:undecided|still\s+deciding|hasn't\s+decided|haven't\s+decided|can't\s+decide|torn)\b"
+    r"|\b(?:think|thinking|mull|mulling|ponder|pondering)\s+it\s+over\b"
+)
+
+_CONSULT = (
+    r"\b(?:run|runs|running|ran|float|floating|bounce|bouncing|pass|passing)\s+(?:" + _OBJ + r"|things|the\s+\w+)?\s*"
+    r"(?:by|past|through|up\s+(?:the\s+)?(?:chain|ladder|flagpole)|with)\s*(?:" + _TARGET + r")?"
+    r"|\b(?:check|checks|checking|checked|talk|talks|talking|speak|speaks|speaking|discuss|discusses|discussing|"
+    r"confer|conferring|consult|consults|consulting|sync|syncs|syncing|circle\s+up|align|aligns|aligning|huddle|"
+    r"huddling|connect|regroup|regrouping|go\s+over\s+(?:" + _OBJ + r")|review\s+(?:" + _OBJ + r")|"
+    r"share\s+(?:" + _OBJ + r")|look\s+at\s+(?:" + _OBJ + r")|walk\s+through\s+(?:" + _OBJ + r"))\s+"
+    r"(?:(?:it|this|that|things|" + _OBJ + r")\s+(?:over\s+|through\s+)?)?(?:with|w/|to|among)\s+" + _TARGET
+    + r"|\b(?:ask|asks|asking|consult|consults|consulting|involve|involving|get|gets|getting|have|need|needs)\s+"
+    r"(?:her|his|their)\s+(?:(?:business|life|co-?|own)\s*)?(?:partners?|spouse|wife|husband|boss|manager|cfo|ceo|board|team|"
+    r"legal|lawyer|procurement|finance|it|security|leadership|exec\s+team|family|owner|founders?|director|vp)\b"
+    r"|\bask(?:s|ing)?\s+(?:the|its)\s+(?:board|cfo|ceo|owner|owners|partners|committee|leadership|exec\s+team|"
+    r"founders?|investors|legal\s+team|finance\s+team|procurement)\b"
+    r"|\b(?:loop|loops|looping|looped|bring|brings|bringing|pull|pulls|pulling)\s+in\s+" + _TARGET
+    + r"|\b(?:get|gets|getting|need|needs|needed|require|requires|secure|win)\s+(?:the\s+|some\s+|internal\s+|more\s+)?"
+    r"(?:buy-?\s?in|sign-?\s?off|alignment|consensus|approval|blessing|green\s*light|go-?ahead)\b"
+    r"|\b(?:approval|sign-?\s?off|blessing|green\s*light|go-?ahead|ok|okay|buy-?\s?in|input|thumbs\s+up)\s+(?:from|by|of)\s+" + _TARGET
+    + r"|\b" + _TARGET + r"(?:'s)?\s+(?:has|have|needs?|wants?|must|will\s+need|would\s+need|is\s+going|gets?|'ll\s+need|'d\s+need|"
+    r"will\s+have|would\s+have|got)\s+to\s+(?:approve|review|sign\s+off|weigh\s+in|look\s+at|see|bless|agree|be\s+involved|"
+    r"be\s+looped\s+in|okay|ok|green-?light|vet|decide|chime\s+in|make\s+the\s+(?:call|decision)|be\s+on\s+board|"
+    r"give\s+(?:the\s+)?(?:ok|okay|green\s+light|go-?ahead)|have\s+a\s+look|take\s+a\s+look|evaluate|review)\b"
+    r"|\b(?:bring|brings|bringing|take|takes|taking|present|presents|presenting|show|shows|showing|pitch|pitching|"
+    r"escalate|escalating|send|sending|forward|forwarding)\s+(?:" + _OBJ + r")\s+(?:to|up\s+to|in\s+front\s+of|before)\s+" + _TARGET
+    + r"|\b(?:go|goes|going|has\s+to\s+go|needs\s+to\s+go|will\s+go)\s+(?:to|through|before|past)\s+(?:the\s+|their\s+|her\s+|his\s+)?"
+    r"(?:board|legal|procurement|committee|finance|security\s+review|purchasing|cfo|ceo|leadership|exec\s+team|"
+    r"steering\s+committee|investment\s+committee|council)\b"
+    r"|\bnot\s+(?:the|a|the\s+final|the\s+only)\s+decision[- ]maker\b"
+    r"|\b(?:isn't|aren't|wasn't|not)\s+(?:the\s+one\s+)?(?:who|that)\s+(?:decides|signs|makes\s+the\s+call)\b"
+    r"|\b(?:can't|cannot|can\s+not|won't|unable\s+to)\s+(?:decide|sign|commit|approve)\s+(?:alone|(?:on\s+)?(?:her|his|their)\s+own|"
+    r"by\s+(?:herself|himself|themselves)|without)\b"
+    r"|\bdecision\s+(?:is|lies|sits|rests)\s+with\s+" + _TARGET
+    + r"|\b(?:up|above)\s+(?:the\s+chain|(?:her|his|their|my)\s+pay\s*grade)\b"
+    r"|\b(?:get|gets|getting)\s+(?:her|his|their|the)\s+(?:\w+\s+)?(?:partners?|boss|cfo|ceo|board|team|wife|husband|spouse|"
+    r"manager|leadership|legal|finance|procurement|it)\s+on\s+board\b"
+    r"|\b(?:cfo|ceo|board|legal|procurement|finance|committee|leadership|boss|partner|spouse|wife|husband)\s+"
+    r"(?:has|have|gets|get)\s+(?:the\s+)?(?:final\s+say|final\s+word|veto|to\s+sign)\b"
+    r"|\bby\s+committee\b|\bconsensus\s+(?:decision|buy|purchase)\b|\bmultiple\s+stakeholders\b"
+    r"|\b(?:wants?|needs?|has|have)\s+to\s+(?:talk|speak|check|consult|run\s+it|discuss\s+it|confer)\b"
+    r"(?=\s+(?:it\s+)?(?:over\s+)?(?:with|to|by|past)\b)"
+)
+
+_SEND = (
+    r"\b(?:send|sends|sending|email|e-mail|emailing|emails|shoot|shooting|drop|forward|fwd|mail|pass\s+along|"
+    r"flick|fire|zip|ping)\s+(?:(?:me|us|him|her|them|it|over|across|along|through)\s+){0,2}"
+    r"(?:(?:some|more|a|an|the|your|any|something\s+with|some\s+more|a\s+few|a\s+couple|additional|further|"
+    r"relevant|basic|general)\s+)?(?:(?:more|quick|short|brief|general|basic|product|pricing|written|"
+    r"high-?level|additional|case|customer|company|marketing|sales|intro|info|information)\s+)?"
+    r"(?:info|information|details|materials?|decks?|brochures?|one-?pagers?|overview|case\s+stud(?:y|ies)|literature|"
+    r"collateral|something|stuff|pdfs?|white\s*papers?|data\s*sheets?|links?|specs|summary|sheet|write-?ups?|slides|"
+    r"references|testimonials|documentation|docs|examples|proposal|pricing|email|deck|video|recording|"
+    r"one\s+pager|reading|resources|faqs?|comparison)\b"
+    r"|\b(?:send|email|shoot|forward)\s+(?:it|that|this|everything|something)\s+(?:over|across|along|through|to\s+(?:me|us))"
+    r"|\b(?:put|throw|get)\s+(?:it|something|that|everything|this|the\s+details)\s+in\s+(?:an?\s+)?(?:email|writing)"
+    r"|\b(?:just\s+)?email\s+(?:me|us)\b"
+    r"|\bshoot\s+(?:me|us)\s+(?:an?\s+)?(?:email|note|line)"
+    r"|\b(?:wants?|wanted|asked\s+for|asking\s+for|asks\s+for|requested|requesting|needs?|would\s+like|'d\s+like|"
+    r"prefers?|rather\s+(?:have|get|see|read))\s+(?:(?:me|us)\s+to\s+send\s+(?:over\s+)?)?"
+    r"(?:(?:some|more|a|an|the|any|additional|something\s+in)\s+)?(?:(?:more|written|high-?level|"
+    r"additional|product|pricing|marketing|case)\s+)?"
+    r"(?:info|information|details|materials?|deck|brochure|one-?pager|overview|case\s+stud(?:y|ies)|literature|"
+    r"collateral|write-?up|summary|writing|pdf|data\s*sheet|white\s*paper|documentation)\b"
+    r"|\b(?:asked|asks|asking|wants|wanted|told)\s+(?:me|us)\s+to\s+(?:send|email|forward|shoot)\b"
+    r"|\b(?:look|read|go)\s+(?:it\s+)?(?:over|through)\s+(?:it|that|the\s+\w+|some\s+\w+)?\s*(?:and|&)\s+"
+    r"(?:get|circle|come|reach)\s+back"
+    r"|\b(?:i'll|we'll|she'll|he'll|they'll|will)\s+(?:take\s+a\s+look|have\s+a\s+look|look\s+at\s+it|review\s+it|read\s+it)\s+"
+    r"(?:if|once|when|after)\s+(?:you|u)\s+send"
+    r"|\bcheck\s+out\s+(?:the|your)\s+website\b"
+)
+
+_TIMING_WHEN = (
+    r"(?:next\s+(?:quarter|qtr|year|month|fiscal(?:\s+year)?|fy|half|budget\s+cycle|cycle|season|spring|summer|fall|"
+    r"autumn|winter|january|february|march|april|may|june|july|august|september|october|november|december)|"
+    r"q[1-4](?:\s+next\s+year)?|h[12]|the\s+new\s+year|new\s+year|(?:the\s+)?holidays|summer|spring|fall|autumn|"
+    r"winter|january|february|march|april|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|a\s+(?:few|couple(?:\s+of)?)\s+(?:months|quarters)|"
+    r"(?:\d+|two|three|four|five|six|nine|twelve)\s+months|(?:six|6)\s+months|later(?:\s+this\s+year|\s+in\s+the\s+year)?|"
+    r"fy\s*\d*|budget\s+season|(?:their|the|her|his)\s+(?:re-?org|reorg|merger|audit|launch|migration|"
+    r"fiscal\s+year|budget\s+cycle|planning\s+cycle|restructuring|acquisition|funding\s+round|raise)|"
+    r"year[- ]end|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:year|quarter)|the\s+(?:start|beginning)\s+of\s+(?:next|the)\s+\w+|"
+    r"20\d\d|things\s+(?:calm|settle)\s+down|the\s+dust\s+settles|(?:a\s+)?later\s+date)"
+)
+
+_TIMING = (
+    r"\bnot\s+(?:the\s+|a\s+)?(?:right|best|good|ideal|great)\s+(?:time|moment|timing)\b"
+    r"|\b(?:bad|poor|wrong|terrible|tough|awkward|rough)\s+timing\b"
+    r"|\btiming\s+(?:isn't|is\s+not|isnt|'s\s+not|is\s+off|is\s+bad|is\s+wrong|is\s+tough|doesn't\s+work|just\s+isn't|"
+    r"is\s+not\s+great|isn't\s+great|isn't\s+right|is\s+the\s+issue|is\s+an\s+issue|is\s+a\s+problem)"
+    r"|\bnot\s+(?:right\s+)?now\b(?!\s*,?\s*(?:but|though))"
+    r"|\bnot\s+(?:at\s+)?(?:the\s+)?(?:moment|this\s+(?:year|quarter|month))\b"
+    r"|\bnot\s+(?:a|the)\s+(?:top\s+|high\s+|big\s+)?priority\b"
+    r"|\b(?:low|lower)\s+priority\b(?=\s+(?:right\s+now|this|for\s+now|at\s+the\s+moment|until))"
+    r"|\b(?:other|competing|bigger)\s+priorities\b"
+    r"|\b(?:revisit|revisiting|reconnect|reconnecting|regroup|reconvene|re-?engage|touch\s+base|circle\s+back|"
+    r"follow\s+up|pick\s+(?:this|it|things)\s+(?:back\s+)?up|come\s+back\s+to\s+(?:it|this|us)|look\s+at\s+(?:it|this)\s+again|"
+    r"talk\s+again|reach\s+(?:back\s+)?out(?:\s+again)?|check\s+back(?:\s+in)?|check\s+in|ping\s+(?:her|him|them|me|us)|"
+    r"connect|chat|speak|talk|resume|restart|re-?start|pick\s+back\s+up|try\s+again|re-?evaluate|reassess|decide|"
+    r"evaluate|look\s+at\s+(?:it|this|options|vendors|tools))\s+"
+    r"(?:(?:(?:with\s+)?(?:her|him|them|me|us|it|this|things|again|back|in)\s+)?(?:(?:maybe|probably|possibly|sometime|once|around|closer\s+to)\s+)?)"
+    r"(?:in|after|next|around|later|once|come|towards?|at\s+the\s+(?:start|end|beginning)\s+of|early|end\s+of|"
+    r"mid|until|till|'til|by|before)?\s*" + _TIMING_WHEN
+    + r"|\b(?:push|pushed|pushing|pushes|punt|punted|punting|defer|deferred|deferring|delay|delayed|delaying|postpone|"
+    r"postponed|postponing|table|tabled|tabling|shelve|shelved|shelving|park|parked|parking|kick|kicked|kicking|"
+    r"bump|bumped|move|moved|moving|slip|slipped|slipping|slid|hold|holding)\s+(?:(?:the|this|it|things|everything|"
+    r"(?:the\s+)?(?:deal|project|decision|purchase|conversation|evaluation|rollout|start\s+date|close|close\s+date|"
+    r"signature|timeline|kickoff|initiative|implementation))\s+)?(?:the\s+can\s+)?(?:down\s+the\s+road\s+)?"
+    r"(?:out\s+)?(?:to|until|till|into|back\s+to|off\s+until|off\s+till|off\s+to|off)\s+" + _TIMING_WHEN
+    + r"|\b(?:on|put\s+on)\s+(?:hold|ice|pause|the\s+back\s?burner)\b"
+    r"|\b(?:back\s?burner(?:ed)?|hit\s+(?:the\s+)?pause|pause\s+(?:things|everything|the\s+\w+)|paused\s+(?:things|everything|the\s+\w+))"
+    r"|\b(?:maybe|try\s+(?:again|us|back)|ask\s+(?:again|me)|reach\s+out|call\s+(?:me|us|back)|ping\s+(?:me|us)|"
+    r"hit\s+(?:me|us)\s+up|contact\s+(?:me|us)|check\s+back)\s+(?:again\s+)?(?:in|after|next|later|around|come)?\s*" + _TIMING_WHEN
+    + r"|\btoo\s+(?:busy|swamped|slammed|much\s+going\s+on|early)\b"
+    r"|\b(?:no|zero|limited)\s+(?:bandwidth|capacity|cycles)\b"
+    r"|\bnot\s+(?:until|till|before)\s+" + _TIMING_WHEN
+    + r"|\b(?:wait|waiting|hold\s+off|holding\s+off|hang\s+tight|sit\s+tight)\s+(?:until|till|'til|for|on\s+this\s+until)\s+"
+    r"(?:(?:after|the\s+end\s+of)\s+)?" + _TIMING_WHEN
+    + r"|\b(?:maybe|probably|possibly|perhaps|more\s+like|looking\s+at|thinking|realistically|earliest\s+(?:is|would\s+be))\s+"
+    r"(?:in\s+|until\s+|after\s+)?(?:next\s+(?:quarter|qtr|year|fiscal\s+year|fy)|q[1-4]|the\s+new\s+year|after\s+the\s+holidays)\b"
+    r"|\bafter\s+the\s+(?:holidays|new\s+year|summer|reorg|re-org|merger|audit|migration|launch|busy\s+season)\b"
+    r"|\b(?:until|till)\s+(?:next\s+(?:quarter|year|fiscal\s+year)|q[1-4]|the\s+new\s+year|after\s+the\s+holidays)\b"
+    r"|\b(?:timeline|timing|timeframe)\s+(?:slipped|slid|moved|got\s+pushed|pushed|is\s+pushed)\b"
+    r"|\b(?:in\s+the\s+middle\s+of|mid-|going\s+through)\s*(?:a|an|the|their)?\s*(?:re-?org|reorg|merger|migration|"
+    r"restructuring|acquisition|layoffs?|audit|busy\s+season)\b"
+    r"|\b(?:too\s+much\s+on\s+(?:their|her|his)\s+plate|plate\s+is\s+full|full\s+plate|swamped|slammed)\b"
+    r"|\bnot\s+(?:in\s+)?(?:this|the\s+current)\s+(?:quarter|year|cycle)\b"
+    r"|\bcircle\s+back\b(?=\s+(?:later|down\s+the\s+road|in\s+a\s+bit|some\s*time))"
+    r"|\b(?:down\s+the\s+road|some\s+other\s+time|another\s+time|at\s+a\s+later\s+date)\b"
+)
+
+_BUDGET = (
+    r"\bbudgets?\s+(?:(?:is|are|was|were|has\s+been|have\s+been|got|'s|just\s+got|is\s+currently|is\s+still|remains?|"
+    r"being|are\s+being|is\s+being|already|all|completely|totally|pretty|really|super|very|now|just|been|locked|"
+    r"for\s+this\s+(?:year|quarter)|for\s+(?:the\s+)?(?:year|quarter|q[1-4]|fy\s*\d*|20\d\d)|for\s+(?:new\s+)?(?:tools|software|"
+    r"vendors|spend|purchases|projects|initiatives))\s+){0,4}"
+    r"(?:frozen|froze|freezing|cut|cuts|slashed|gone|tight|tapped(?:\s+out)?|exhausted|spent|allocated|locked|on\s+hold|"
+    r"blown|maxed(?:\s+out)?|zero|zeroed(?:\s+out)?|used\s+up|reduced|pulled|not\s+there|isn't\s+there|shrinking|shrunk|"
+    r"constrained|under\s+review|a\s+(?:concern|problem|issue|blocker)|the\s+(?:problem|issue|blocker)|an\s+issue|"
+    r"done\s+for|gone\s+for|dried\s+up|already\s+committed|committed\s+elsewhere|went\s+elsewhere|got\s+reallocated|"
+    r"reallocated|taken|restricted|capped|tied\s+up|paused|on\s+ice|eaten\s+up|limited|not\s+approved|was\s+denied|denied|"
+    r"rejected|(?:isn't|wasn't|is\s+not|was\s+not|won't\s+be)\s+(?:approved|available|there|enough))\b"
+    r"|\b(?:no|zero|don't\s+have\s+(?:the|any|a)?|doesn't\s+have\s+(?:the|any|a)?|didn't\s+have\s+(?:the|any|a)?|"
+    r"don't\s+have\s+enough|doesn't\s+have\s+enough|without|not\s+enough|lack\s+of|lacks?|no\s+more|out\s+of|ran\s+out\s+of|"
+    r"running\s+out\s+of|haven't\s+got\s+(?:the|any)?|can't\s+find(?:\s+the)?|hasn't\s+got|have\s+no|has\s+no|had\s+no|"
+    r"no\s+extra|no\s+spare|no\s+discretionary|not\s+much|little|limited|tight|no\s+real)\s+"
+    r"(?:(?:real|extra|spare|available|discretionary|approved|allocated|allotted|new|more|additional|remaining)\s+)?"
+    r"(?:budget|money|funds|funding|cash|spend|dollars|dough|headroom|wiggle\s+room)\b"
+    r"(?!\s+(?:issues?|problems?|concerns?|constraints?|worries|blockers?|questions?|for\s+(?:the|our)\s+"
+    r"(?:team|offsite|dinner|lunch|party|swag)))"
+    r"|\b(?:budget|spend(?:ing)?|purchasing|procurement|cost|software|tool|vendor)\s+(?:freeze|freezes|cuts?|crunch|"
+    r"constraints?|restrictions?|pressure|issues?|concerns?|limits?|squeeze|caps?|reductions?|moratorium)\b"
+    r"|\b(?:froze|frozen|freeze|freezing|cut|cutting|slashed|slashing|paused|pausing|halted|stopped)\s+(?:all\s+)?"
+    r"(?:the\s+|their\s+|her\s+|his\s+|new\s+|discretionary\s+|non-essential\s+|software\s+|tool\s+|vendor\s+)*"
+    r"(?:budget|budgets|spend|spending|purchases|purchasing|software\s+spend|tool\s+spend|vendor\s+spend)\b"
+    r"|\b(?:can't|cannot|can\s+not|couldn't|unable\s+to|not\s+able\s+to|won't\s+be\s+able\s+to|can't\s+really|"
+    r"hard\s+to|struggling\s+to|tough\s+to)\s+(?:\w+\s+)?(?:afford|justify\s+(?:the\s+)?(?:cost|spend|price|expense|investment))\b"
+    r"|\b(?:not|isn't|wasn't)\s+affordable\b|\bunaffordable\b|\bout\s+of\s+(?:their|her|his|our)\s+(?:price\s+)?range\b"
+    r"|\btoo\s+(?:expensive|pricey|costly|rich|much\s+money|steep|high|much)\b(?!\s+(?:time|work|effort|hassle|noise))"
+    r"|\b(?:price|pricing|cost|costs|quote|number|investment)\s+(?:is|was|'s|are|were)?\s*(?:way\s+|just\s+|a\s+bit\s+|"
+    r"little\s+|too\s+)?(?:too\s+high|too\s+steep|too\s+much|out\s+of\s+(?:their|her|his|the)?\s*(?:range|budget|league)|"
+    r"a\s+(?:blocker|problem|dealbreaker|deal\s+breaker|non-?starter|sticking\s+point)|over\s+budget|above\s+budget)"
+    r"|\bnot\s+in\s+(?:the|this\s+year's|this\s+quarter's|their|our|her|his|next\s+year's)\s+budget\b"
+    r"|\bno\s+(?:room|line\s+item|allocation|budget\s+line)\s+(?:in|for)\s+(?:the|this|their|it\s+in\s+the)?\s*budget\b"
+    r"|\b(?:over|above|exceeds?|exceeded|outside|beyond)\s+(?:their|her|his|the)?\s*budget\b"
+    r"|\bcost[- ]cutting\b|\btighten(?:ing|ed)?\s+(?:their|the|our)?\s*belts?\b|\bbelt[- ]tightening\b"
+    r"|\bbudget\s+(?:won't|doesn't|does\s+not|will\s+not|can't|didn't)\s+(?:allow|stretch|cover|support|open|free\s+up|"
+    r"come\s+through|get\s+approved)"
+    r"|\bfunding\s+(?:fell\s+through|dried\s+up|got\s+pulled|was\s+pulled|isn't\s+there|is\s+frozen|got\s+cut|was\s+cut)"
+    r"|\b(?:cfo|finance|leadership)\s+(?:froze|cut|slashed|pulled|killed|nixed)\s+(?:the\s+|their\s+|all\s+)?(?:budget|spend|funding)"
+    r"|\bno\s+money\b|\bbroke\b(?=\s+(?:right\s+now|this\s+(?:quarter|year)))"
+    r"|\b(?:price|cost)\s+(?:sensitive|conscious)\b|\bsticker\s+shock\b"
+)
+
+_STATUS_QUO = (
+    r"\b(?:happy|satisfied|content|comfortable|pleased|set|good|fine|ok|okay|sticking|stick|staying|stay|stayed|"
+    r"stuck|invested|committed|locked\s+in|married|loyal)\s+with\s+(?:(?:their|our|the|its|her|his)\s+)?"
+    r"(?:(?:current|existing|present|incumbent|old|legacy|in-house|internal|homegrown|home-grown)\s+)"
+    r"(?:\w+\s+){0,2}?(?:vendor|provider|tool|tools|solution|setup|set-up|system|systems|platform|software|crm|partner|"
+    r"agency|supplier|process|stack|contract|option|approach|way|service|one|product|app|licen[cs]e|workflow|"
+    r"spreadsheets?|solution)\b"
+    r"|\b(?:happy|satisfied|content|comfortable|fine|good|set|ok|okay)\s+with\s+(?:what|how)\s+(?:they|we|she|he)\s+"
+    r"(?:have|has|got|use|do|are\s+doing|'ve\s+got|currently\s+(?:have|use))\b"
+    r"|\b(?:happy|satisfied|content|sticking|stick|staying|stay|stayed|stuck)\s+with\s+(?:the\s+)?status\s+quo\b"
+    r"|\bstatus\s+quo\b"
+    r"|\b(?:sticking|stick|staying|stay|stayed|stuck|going|went|gone|renewed|renewing|renew|re-?signed|re-?upped|"
+    r"extended|extending|decided\s+to\s+stay|decided\s+to\s+stick|locked\s+in|signed|resigned)\s+"
+    r"(?:(?:on|back|again)\s+)?with\s+(?:(?:a|the|their|an|her|his|its)\s+)?(?:current|existing|incumbent|competitor|"
+    r"competition|other\s+vendor|another\s+vendor|legacy|old)\b"
+    r"|\b(?:renewed|renewing|renew|re-?signed|re-?upped|extended|extending|signed\s+another\s+year)\s+"
+    r"(?:(?:their|the|a|her|his)\s+)?(?:(?:\w+\s+){0,2})?(?:contract|agreement|subscription|licen[cs]e|deal)\s+with\s+"
+    r"|\b(?:renewed|re-?signed|re-?upped|extended)\s+(?:with|for\s+another)\b"
+    r"|\b(?:already|currently)\s+(?:use|using|uses|used|working\s+with|work\s+with|works\s+with|signed\s+with|"
+    r"partnered\s+with|contracted\s+with|under\s+contract\s+with|invested\s+in|paying\s+for|pay\s+for|pays\s+for|"
+    r"committed\s+to|locked\s+in(?:to)?|running|runs|run|rely\s+on|relies\s+on|on|licensed|licensing|standardized\s+on|"
+    r"deployed|rolled\s+out|bought|purchased|implemented|in\s+(?:a\s+)?contract)\b"
+    r"(?!\s+(?:the\s+)?(?:call|phone|board|track|it|vacation|pto|leave|same\s+page))"
+    r"|\b(?:already|currently)\s+(?:have|has|got|own|owns|'ve\s+got)\s+(?:a|an|their\s+own|one|something|someone|"
+    r"somebody|a\s+similar|similar|an\s+existing|an\s+internal|in-house)\b(?!\s+(?:budget|meeting|call|demo|quote|"
+    r"proposal|approval|question|time|slot|date|appointment|deadline|contract\s+with\s+us|signature|lot))"
+    r"|\b(?:locked|tied|stuck)\s+(?:in(?:to)?|up)\s+(?:with|in|to|for)?\s*(?:a|their|an|the)?\s*(?:\w+[- ]?){0,3}"
+    r"(?:contract|agreement|deal|renewal|commitment|licen[cs]e)\b"
+    r"|\bunder\s+contract\b|\bmid-?contract\b|\bin\s+(?:the\s+middle\s+of\s+)?(?:a|their|an)\s+(?:\w+[- ]?){0,2}"
+    r"(?:contract|agreement)\s+with\b"
+    r"|\b(?:no|don't\s+see\s+(?:a|the|any)|doesn't\s+see\s+(?:a|the|any)|not\s+(?:looking|planning|ready|keen|willing|"
+    r"interested\s+in\s+having)|don't\s+want|doesn't\s+want|didn't\s+want|have\s+no|has\s+no|see\s+no|no\s+appetite|"
+    r"no\s+desire|not\s+worth\s+the\s+(?:hassle|effort|pain|risk)|too\s+much\s+(?:hassle|effort|pain|work|risk))\s+"
+    r"(?:(?:real|compelling|good|big|strong)\s+)?(?:reason|need|point|appetite|desire|plans?)?\s*(?:to\s+|in\s+|for\s+)?"
+    r"(?:switch|switching|change|changing|replace|replacing|move|moving|migrate|migrating|rip\s+and\s+replace|swap|"
+    r"swapping|churn|leave|leaving|rock\s+the\s+boat)\b(?!\s+(?:the\s+)?(?:meeting|call|date|time|demo))"
+    r"|\b(?:switching|migration)\s+(?:costs?|pain|risk|hassle|effort)\b"
+    r"|\b(?:works|working|work|does\s+the\s+job|doing\s+the\s+job|gets\s+the\s+job\s+done|is\s+fine|is\s+good\s+enough|"
+    r"good\s+enough)\s+(?:fine\s+|well\s+|ok\s+|okay\s+|great\s+)?for\s+(?:them|us|her|him|now)\b"
+    r"|\b(?:current|existing|present|incumbent)\s+(?:\w+\s+){0,2}?(?:vendor|provider|tool|solution|setup|system|platform|"
+    r"software|crm|process|stack|spreadsheets?)\s+(?:works|is\s+(?:working|fine|good|enough|ok|okay)|does\s+the\s+job|"
+    r"is\s+good\s+enough|gets\s+the\s+job\s+done|serves\s+(?:them|us))\b"
+    r"|\b(?:built|build|building|developed|do|doing|does|handle|handles|handling|keep|keeping|manage|managing)\s+"
+    r"(?:it|this|that|things|something|their\s+own|our\s+own|everything|a\s+solution|it\s+all)?\s*(?:in-?house|internally)\b"
+    r"|\b(?:if\s+it\s+ain't\s+broke|ain't\s+broke|rock\s+the\s+boat)\b"
+    r"|\b(?:spreadsheets?|excel|pen\s+and\s+paper|the\s+old\s+way|what\s+they\s+have)\s+(?:works?|is\s+(?:working|fine|enough)"
+    r"|does\s+the\s+job|gets\s+the\s+job\s+done)\b"
+    r"|\b(?:chose|chosen|picked|selected|went\s+with|going\s+with|go\s+with|stuck\s+with)\s+(?:(?:a|the|their)\s+)?"
+    r"(?:incumbent|current\s+vendor|existing\s+vendor|existing\s+provider|current\s+provider)\b"
+)
+
+_NO_INTEREST = (
+    r"\b(?:not|isn't|aren't|wasn't|weren't|no\s+longer|never)\s+(?:(?:really|very|super|that|at\s+all|all\s+that|too|"
+    r"particularly|remotely|even|currently|actually|overly|terribly|interested|anymore)\s+){0,2}interested\b"
+    r"|\b(?:zero|no|little|lost|losing|lack\s+of|lacking)\s+(?:real\s+)?interest\b(?!\s+(?:rates?|in\s+(?:the\s+)?(?:offsite|lunch|dinner)))"
+    r"|\buninterested\b|\bdisinterested\b"
+    r"|\bnot\s+(?:really\s+|quite\s+)?(?:for\s+(?:us|them|me|her|him|now)|right\s+for\s+(?:us|them|her|him)|"
+    r"(?:a\s+)?(?:good\s+|great\s+|right\s+|strong\s+)?fit|something\s+(?:we|they|she|he|i)(?:'re|\s+are|\s+is|'s)?\s+"
+    r"(?:need|needs|want|wants|looking\s+for|interested\s+in)|relevant\s+(?:to|for)\s+(?:us|them|her|him)|"
+    r"(?:a\s+)?priority\s+at\s+all)\b"
+    r"|\b(?:we'll|we\s+will|they'll|they\s+will|she'll|he'll|i'll|i\s+will|going\s+to|gonna|will|decided\s+to|chose\s+to|"
+    r"have\s+to|'ll|'d|'re\s+going\s+to|wants\s+to|want\s+to|gotta|think\s+(?:we'll|they'll|i'll)|"
+    r"(?:we|they|she|he|i)\s+(?:must|would\s+like\s+to|'d\s+like\s+to|have\s+decided\s+to|'ve\s+decided\s+to))\s+"
+    r"(?:(?:have\s+to\s+|politely\s+|respectfully\s+|just\s+|probably\s+|kindly\s+)?)pass\b"
+    r"(?!\s+(?:the|it|this|that|along|it\s+on|on\s+to|them|him|her|you|me|us|by|through|over|around|a|an|out|back|up|down|"
+    r"away|muster|go|your|my|our|their|his|some|any))"
+    r"|\b(?:pass|passing|passed)\s+(?:on|for)\s+(?:this|it|that|the\s+(?:offer|proposal|opportunity|quote|product|deal)|"
+    r"us|our\s+(?:offer|proposal|product)|now|the\s+time\s+being)\b"
+    r"|\bpassing\s+(?:for\s+now|this\s+time)\b"
+    r"|\bno\s*,?\s*thank(?:s|\s+you)\b"
+    r"|\b(?:don't|doesn't|do\s+not|does\s+not|didn't|did\s+not)\s+(?:really\s+|actually\s+)?(?:need|want|see\s+a\s+need\s+for)\s+"
+    r"(?:it|this|that|the\s+(?:product|tool|platform|solution|service)|your\s+(?:product|tool|platform|solution|service)|"
+    r"us|a\s+new\s+\w+|anything|something\s+like\s+this|(?:a|an|the)\s+\w+\s+(?:tool|platform|solution|product)|"
+    r"what\s+we\s+(?:offer|sell|do))\b(?!\s+(?:to|now|yet|anymore\s+to))"
+    r"|\bnot\s+(?:looking|in\s+the\s+market|shopping)\s+(?:for\s+(?:a|an|any|anything|something|new|this|that|it)|to\s+buy|to\s+purchase|right\s+now|at\s+the\s+moment)"
+    r"|\bnot\s+in\s+the\s+market\b"
+    r"|\b(?:not|won't\s+be|aren't|isn't)\s+(?:moving|going)\s+(?:forward|ahead)\b"
+    r"|\b(?:decided|chose|choosing|deciding|opted|opting)\s+(?:not\s+to|against)\s+(?:move\s+forward|moving\s+forward|proceed|"
+    r"proceeding|go\s+ahead|going\s+ahead|buy|buying|purchase|purchasing|pursue|pursuing|continue|it|this|us|signing|sign)\b"
+    r"|\b(?:take|remove|took|removed)\s+(?:me|us|them|her|him)\s+off\s+(?:your|the|their)\s+(?:\w+\s+)?list\b"
+    r"|\bstop\s+(?:emailing|calling|contacting|reaching\s+out|messaging|following\s+up)\b"
+    r"|\bunsubscribe\b"
+    r"|\b(?:don't|doesn't|didn't)\s+see\s+(?:the|any|much|a)\s+(?:real\s+)?(?:value|need|use|point|fit)\b"
+    r"|\b(?:hard|firm|flat|clear|polite|definite)\s+no\b"
+    r"|\b(?:going|went|go|heading)\s+(?:in\s+)?(?:a\s+)?(?:different|another|other)\s+direction\b"
+    r"|\bno\s+(?:need|use|place|appetite)\s+for\s+(?:it|this|that|us|our\s+\w+|a\s+tool\s+like\s+this|the\s+product|"
+    r"what\s+we\s+(?:do|sell|offer))\b"
+    r"|\b(?:declined|turned\s+(?:us|it|me)\s+down|turned\s+down\s+(?:the|our)|said\s+no|says\s+no|saying\s+no|"
+    r"(?:it's|its|it\s+is|answer\s+is|that's)\s+a\s+no)\b"
+    r"|\b(?:doesn't|don't|didn't)\s+(?:resonate|land)\b"
+    r"|\bnot\s+(?:worth|a\s+need)\s+(?:it|the\s+(?:money|investment|spend|cost))\b"
+    r"|\bnot\s+(?:something|anything)\s+(?:we|they|she|he)\s+(?:need|want|care\s+about)\b"
+    r"|\bno\s+longer\s+(?:need|want|pursuing|moving\s+forward|evaluating)\b"
+    r"|\bwalk(?:ed|ing)?\s+away\b"
+)
+
+_KIND_PATTERNS: tuple[tuple[StallKind, str], ...] = (
+    ("think_it_over", _THINK),
+    ("consult_others", _CONSULT),
+    ("send_info", _SEND),
+    ("timing", _TIMING),
+    ("budget", _BUDGET),
+    ("status_quo", _STATUS_QUO),
+    ("no_interest", _NO_INTEREST),
+)
+# Named groups in one pass would make every message pay for all kinds; instead each kind has cheap substring anchors.
+_KIND_ANCHORS: dict[StallKind, tuple[str, ...]] = {
+    "think_it_over": (
+        "think", "thought", "sleep", "slept", "mull", "chew", "ponder", "noodle", "marinate", "deliberat", "reflect",
+        "sit with", "sit on", "digest", "consider", "weigh", "fence", "ready", "sure", "convinced", "prepared",
+        "time", "day", "week", "while", "beat", "minute", "moment", "breather", "night", "decide", "torn", "options",
+        "sink in", "settle",
+    ),
+    "consult_others": (
+        "run", "ran ", "float", "bounce", "pass", "check", "talk", "speak", "discuss", "confer", "consult", "sync",
+        "circle up", "align", "huddle", "connect", "regroup", "ask", "loop", "bring", "pull", "buy-in", "buy in",
+        "buyin", "sign-off", "signoff", "sign off", "approv", "blessing", "green", "go-ahead", "goahead", "go ahead",
+        "decision", "board", "legal", "procurement", "committee", "cfo", "ceo", "pay grade", "paygrade", "chain",
+        "on board", "final say", "veto", "alone", "own", "themselves", "herself", "himself", "stakeholder",
+        "consensus", "input", "thumbs", "present", "show", "escalat", "go over", "review", "look at", "walk through",
+        "decides", "signs", "makes the call", "with",
+    ),
+    "send_info": (
+        "send", "email", "e-mail", "shoot", "drop", "forward", "fwd", "mail", "pass along", "flick", "fire", "zip",
+        "ping", "writing", "info", "detail", "material", "deck", "brochure", "pager", "overview", "case stud",
+        "literature", "collateral", "look over", "look through", "read over", "read through", "go over",
+        "go through", "take a look", "have a look", "website", "summary", "documentation",
+    ),
+    "timing": (
+        "time", "timing", "now", "moment", "priorit", "revisit", "reconnect", "regroup", "reconvene", "engage",
+        "touch base", "circle back", "follow up", "pick", "come back", "again", "reach", "check", "ping", "connect",
+        "chat", "speak", "talk", "resume", "start", "evaluat", "assess", "decide", "push", "punt", "defer", "delay",
+        "postpone", "tabl", "shelv", "park", "kick", "bump", "move", "slip", "slid", "hold", "ice", "pause",
+        "burner", "maybe", "busy", "swamped", "slammed", "early", "bandwidth", "capacity", "cycles", "until", "till",
+        "wait", "hang tight", "sit tight", "probably", "possibly", "perhaps", "looking at", "realistically",
+        "earliest", "after the", "timeline", "timeframe", "middle of", "mid-", "going through", "plate",
+        "this quarter", "this year", "down the road", "other time", "later date", "next quarter", "next year",
+    ),
+    "budget": (
+        "budget", "money", "fund", "cash", "spend", "dollars", "dough", "headroom", "wiggle", "freeze", "froze",
+        "afford", "justify", "range", "too ", "price", "pricing", "cost", "quote", "number", "investment",
+        "belt", "broke", "sticker",
+    ),
+    "status_quo": (
+        "with", "status quo", "already", "currently", "locked", "tied", "stuck", "contract", "switch", "change",
+        "replace", "move", "moving", "migrat", "swap", "churn", "leave", "leaving", "rock the boat", "for them",
+        "for us", "for her", "for him", "for now", "current", "existing", "present", "incumbent", "house",
+        "internally", "broke", "spreadsheet", "excel", "pen and paper", "old way", "what they have", "renew",
+    ),
+    "no_interest": (
+        "interest", "not for", "not really for", "not quite for", "not right for", "fit", "not something",
+        "relevant", "priority at all", "pass", "thank", "need", "want", "looking", "market", "shopping", "forward",
+        "ahead", "decided", "chose", "choosing", "deciding", "opted", "opting", "off", "stop", "unsubscribe",
+        "see ", " no", "direction", "declined", "turned", "resonate", "land", "worth", "walk",
+    ),
+}
+_KIND_RES: tuple[tuple[StallKind, tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (kind, _KIND_ANCHORS[kind], re.compile(pattern)) for kind, pattern in _KIND_PATTERNS
+)
+
+# --- context signals ------------------------------------------------------------------------------------------------
+
+_FIRST_PERSON = (
+    r"i|i'm|i'll|i'd|i've|we|we're|we'll|we'd|we've|let\s+me|let's|let\s+us|myself|ourselves|"
+    r"(?:my|our)\s+(?:\w+\s+)?(?:manager|boss|team|vp|director|lead|leader|leadership|cro|cfo|ceo|head\s+of\s+\w+|revops|"
+    r"rev\s+ops|deal\s+desk|founders?|exec\s+team|management|sales\s+team|org|company|side|ae|se|sdr|mgr|finance|legal)"
+)
+_THIRD_PERSON = (
+    r"she|he|they|she's|he's|they're|they'll|she'll|he'll|they'd|she'd|he'd|they've|their|her|his|them|him|"
+    r"clients?|prospects?|customers?|buyers?|champions?|cfo|ceo|cto|coo|cio|cmo|cro|ciso|vp|svp|evp|founders?|"
+    r"co-?founders?|owners?|decision[- ]makers?|director|procurement|purchasing|legal|gm|president|chairman|"
+    r"(?:the|their|her|his)\s+(?:\w+\s+)?(?:team|side|board|contact|lead|buyer|boss|manager|partner|wife|husband|"
+    r"exec|head\s+of\s+\w+)|contact|account|principal|owner|managing\s+partner|partner|board|committee|"
+    r"the\s+\w+\s+team|head\s+of\s+\w+|stakeholders?|user|admin|team\s+lead|the\s+other\s+side"
+)
+_SUBJECT_RE = re.compile(rf"\b(?:(?P<first>{_FIRST_PERSON})|(?P<third>{_THIRD_PERSON}))\b")
+_REPORTED_RE = re.compile(
+    r"\b(?:said|says|say|saying|told\s+(?:me|us|him|her|them|the\s+team)|tells\s+(?:me|us)|tell\s+me|mentioned|mentions|"
+    r"replied|replies|responded|responds|wrote|writes|emailed|texted|messaged|dm'd|slacked|explained|explains|"
+    r"asked|asks|claimed|claims|insisted|insists|stated|states|noted|notes|shared|shares|indicated|indicates|"
+    r"signaled|signalled|flagged|raised|admitted|confirmed|confirms|hinted|warned|"
+    r"came\s+back\s+(?:with|and\s+said|saying)|pushed\s+back|got\s+back\s+(?:to\s+(?:me|us)\s+)?(?:with|saying|and\s+said)|"
+    r"(?:reply|response|answer|words|feedback|objection|pushback|message|email|note|update)\s+(?:was|is|were)|"
+    r"her\s+words|his\s+words|their\s+words|quote|verbatim|according\s+to|per\s+(?:her|him|them)|"
+    r"wants|wanted|needs|needed|has\s+to|had\s+to|would\s+like|'d\s+like|is\s+going\s+to|was\s+going\s+to|"
+    r"decided|feels|felt|thinks|thought|believes|hopes|prefers|plans|expects)\b"
+)
+# A sentence that asks the team for advice about a stall phrase, or describes one in general.
+_ADVICE_RE = re.compile(
+    r"\b(?:how\s+(?:do|would|should|can|could|did|to|are)\s+(?:you|i|we|y'all|folks|people|u|others|everyone|you\s+all|"
+    r"you\s+guys|yall)?\s*(?:\w+\s+)?(?:handle|handling|respond|responding|deal|dealing|reply|answer|overcome|get\s+past|"
+    r"push\s+past|counter|tackle|navigate|approach|address|react|get\s+around|work\s+around|manage|coach)|"
+    r"(?:any|got|have\s+any|share\s+(?:your|some)|need|looking\s+for|want)\s+(?:good\s+)?(?:tips|advice|ideas|suggestions|"
+    r"tricks|playbooks?|frameworks?|scripts?|talk\s+tracks?|recs|recommendations|thoughts)|"
+    r"what(?:'s|\s+is|\s+are|\s+do|\s+would|\s+should|\s+does)?\s+(?:you|your|the\s+best|a\s+good|y'all|everyone|a\s+great|"
+    r"people|folks|the\s+right|some|good)\s*(?:\w+\s+)?(?:way|response|reply|say|answer|move|approach|play|"
+    r"rebuttal|comeback|go-to|line|do|handle|respond|script|tactic|technique|framework|talk\s+track)|"
+    r"best\s+(?:way|response|reply|approach|practice|practices|rebuttal|comeback|talk\s+track)|"
+    r"(?:thoughts|advice|tips|ideas|help)\s+(?:on|for|with|about)\s+(?:handling|responding|dealing|the|when|a|an|"
+    r"overcoming|getting|prospects|buyers|clients|customers)|"
+    r"objection[- ]handling|role-?play|how\s+to\s+(?:handle|respond|overcome|deal|reply|answer|counter|get\s+past)|"
+    r"what\s+do\s+(?:you|y'all|people|folks)\s+(?:say|do|reply|respond)|"
+    r"(?:anyone|anybody|who)\s+(?:have|has|got|know|else)|"
+    r"(?:whenever|when|if)\s+(?:a|the|your|my|our)?\s*(?:prospects?|clients?|customers?|buyers?|someone|somebody|people|"
+    r"they|leads?|a\s+lead)\s+(?:says?|tells?\s+(?:you|me|us)|responds?|replies|gives\s+(?:you|me)|throws|hits\s+(?:you|me))|"
+    r"common\s+objections?|favorite\s+(?:response|reply|way)|classic\s+(?:objection|stall|brush-?off)|"
+    r"(?:the|a)\s+(?:classic|typical|usual|common|old|standard)\s+['\"]|"
+    r"reminder|pro\s+tip|tip:|protip|training|workshop|(?:blog|article|post|podcast|video)\s+(?:on|about)|"
+    r"practice|practicing|rehearse|enablement|mock\s+call)\b"
+)
+_QUESTION_START_RE = re.compile(
+    r"^\s*(?:do|does|did|is|are|was|were|will|would|should|could|can|has|have|had|any|anyone|anybody|what\s+if|"
+    r"how|why|what|when|should|shall|might|may|isn't|aren't|doesn't|don't|didn't|won't|wouldn't|shouldn't|"
+    r"has\s+anyone|have\s+you|ever)\b"
+)
+_HYPOTHETICAL_RE = re.compile(
+    r"\b(?:if|unless|in\s+case|what\s+if|whenever|when|whether|even\s+if|assuming|suppose|supposing|in\s+the\s+event|"
+    r"hoping|hope|afraid|worried|worry|risk|chance|might|may|could|expect|expecting|anticipate|worst\s+case|"
+    r"make\s+sure|to\s+avoid|avoid|prevent|so\s+(?:she|he|they)\s+(?:doesn't|don't|won't)|before\s+(?:she|he|they)|"
+    r"in\s+order\s+not\s+to|lest)\s+"
+    r"(?:(?:[\w'-]+)\s+){0,5}$"
+)
+_NEGATED_RE = re.compile(
+    r"(?:\bno\s+need\s+(?:for\s+(?:\w+\s+)?|to\s+)|\b(?:don't|doesn't|didn't|won't|wouldn't|shouldn't|do\s+not|does\s+not|"
+    r"did\s+not|will\s+not|never|no\s+longer|isn't|aren't|wasn't|weren't|not|without|hardly|nobody|no\s+one|none\s+of|"
+    r"can't|cannot|couldn't|no\s+reason\s+to|nothing|stopped|instead\s+of|rather\s+than|zero\s+chance|not\s+gonna|"
+    r"not\s+going\s+to|no\s+more|no\s+sign\s+of|no\s+mention\s+of|didn't\s+mention|didn't\s+say)\b)"
+    r"(?:\s+(?!but\b|and\b|so\b|though\b)[\w'-]+){0,3}\s*$"
+)
+# After the stall phrase, words that take it back: "...but signed anyway", "...budget isn't an issue".
+_REVERSAL_RE = re.compile(
+    r"[\s,.;:!-]*(?:(?:and|but|then|so|until|which|that)\s+)?(?:(?:\w+|\w+'\w+)\s+){0,4}?"
+    r"(?:(?:she|he|they|it|we|budget|things)\s+)?(?:(?:just|already|finally|then|now|eventually|ultimately)\s+)?"
+    r"(?:signed|countersigned|came\s+back\s+(?:with\s+)?(?:a\s+)?yes|said\s+yes|decided\s+to\s+(?:move\s+forward|go\s+ahead|"
+    r"buy|sign|proceed|purchase)|approved|got\s+approved|was\s+approved|is\s+approved|unfroze|unfrozen|got\s+unfrozen|"
+    r"resolved|sorted|(?:is|was|'s)\s+(?:no\s+longer|not)\s+(?:an?\s+)?(?:issue|problem|concern|blocker)|"
+    r"isn't\s+(?:an?\s+)?(?:issue|problem|concern|blocker)|not\s+anymore|anymore\b|no\s+longer|"
+    r"(?:are|is)\s+(?:now\s+)?(?:moving|going)\s+(?:forward|ahead)|bought|purchased|closed|is\s+fine|are\s+fine|is\s+ok|"
+    r"turned\s+out\s+fine|went\s+away|got\s+past|moved\s+past|overcame|handled|cleared|got\s+it\s+done|got\s+signed)\b"
+)
+_INTERNAL_RE = re.compile(
+    r"\b(?:off-?sites?|team\s+(?:dinner|lunch|outing|event|building|offsite|party|drinks|retreat|photo|meeting|sync|"
+    r"standup|call|huddle)|dinner|lunch|breakfast|happy\s+hour|holiday\s+party|party|swag|forecast(?:ing)?|"
+    r"deck\s+template|slide\s+template|template|qbr|all-?hands|stand-?ups?|sko|kick-?off\s+(?:event|meeting|party)|"
+    r"1:1|one-on-one|1-on-1|fire\s+drill|fire\s+alarm|commission|commissions|comp\s+plan|quota|territor(?:y|ies)|"
+    r"expenses?|expense\s+report|reimbursements?|pto|vacation|sales\s+training|trainings?|enablement|hackathon|"
+    r"retro|sprint|jira|headcount|interview(?:s|ing)?|candidates?|recruiting|laptop|parking|coffee|snacks|pizza|"
+    r"birthday|cake|potluck|raffle|bowling|karaoke|t-?shirts?|hoodies?|merch|trivia|book\s+club|secret\s+santa|"
+    r"pipeline\s+review|forecast\s+call|the\s+office|wifi|badge|desk|printer|"
+    r"conference\s+room|booth|trade\s?show|webinar\s+(?:slides|deck)|newsletter|blog\s+post|linkedin\s+post|"
+    r"playbook|spiff|contest|leaderboard|bonus|payroll|benefits|401k|hr\s+(?:form|portal)|onsite\s+(?:lunch|dinner)|"
+    r"team\s+(?:budget|event)|event\s+budget|marketing\s+budget|travel\s+budget|t&e|holiday\s+card|gift\s+cards?|"
+    r"our\s+(?:offsite|team|dinner|lunch|party|forecast|quarter|numbers|budget)|my\s+(?:forecast|numbers|quota|pipeline|"
+    r"calendar|schedule|vacation|pto|comp|commission|laptop|deck|template)|internal\s+(?:meeting|sync|review|deck)|"
+    r"the\s+(?:sales\s+)?kickoff|the\s+team\s+(?:offsite|dinner|lunch|event)|ping\s+pong|foosball|fantasy\s+football|"
+    r"the\s+game|the\s+party|the\s+move|office\s+move|the\s+new\s+hire|onboarding\s+(?:the|our)\s+new\s+hire|"
+    r"the\s+deck\s+template|cleanup|crm\s+hygiene|admin\s+work|the\s+survey)\b"
+)
+_CLIENT_CONTEXT_RE = re.compile(
+    r"\b(?:she|he|they|their|her|his|them|him|clients?|prospects?|customers?|buyers?|champions?|cfo|ceo|cto|coo|vp|"
+    r"founders?|owners?|decision[- ]makers?|procurement|legal|the\s+\w+\s+team|account|deal|opp|opportunity|call|"
+    r"demo|meeting|discovery|proposal|pricing|quote|contract|renewal|pilot|trial|poc)\b"
+)
+_STALL_NAME_RE = re.compile(r"[A-Z][\w&'.-]*")
+_QUOTED_RE = re.compile(r"\"[^\"\n]{2,400}\"|(?:(?<=^)|(?<=[\s(:\[,-]))'(?!s\b|re\b|ll\b|d\b|ve\b|m\b|t\b)[^'\n]{2,300}?'(?![a-z])")
+_SENTENCE_END_RE = re.compile(r"[.!?;\n]+(?=\s|$|[\"')\]]|[A-Z])|\s+-\s+|\s*\u2022\s*|\s*\|\s*")
+_SENTENCE_END_CHARS = frozenset(".!?;\n-|\u2022")
+
+
+def _find_stall(clean: str, low: str, corrections: list[tuple[int, int]] | None) -> Stall | None:
+    found: list[tuple[int, int, StallKind]] = []
+    for kind, anchors, pattern in _KIND_RES:
+        for a in anchors:
+            if a in low:
+                break
+        else:
+            continue
+        for m in pattern.finditer(low):
+            found.append((m.start(), m.end(), kind))
+    if not found:
+        return None
+    found.sort(key=lambda f: (f[0], -f[1]))
+    quotes = [m.span() for m in _QUOTED_RE.finditer(low)] if ('"' in low or "'" in low) else []
+    advice_sentences = _advice_spans(low) if _ADVICE_RE.search(low) else ()
+    for start, end, kind in found:
+        if _is_prospect_stall(low, start, end, kind, quotes, advice_sentences):
+            s = _to_original(start, corrections)
+            e = _to_original(end, corrections)
+            evidence = clean[s:e].strip() or low[start:end]
+            return Stall(kind=kind, evidence=evidence)
+    return None
+
+
+def _sentence_bounds(low: str, start: int, end: int) -> tuple[int, int]:
+    s = 0
+    for m in _SENTENCE_END_RE.finditer(low, 0, start):
+        s = m.end()
+    m2 = _SENTENCE_END_RE.search(low, end)
+    e = m2.start() if m2 else len(low)
+    return s, e
+
+
+def _advice_spans(low: str) -> list[tuple[int, int, int]]:
+    """(sentence start, advice phrase start, sentence end) for each advice phrase; a sentence here ends only at ?!. or newline."""
+    spans = []
+    for m in _ADVICE_RE.finditer(low):
+        s = max(low.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+        ends = [i for i in (low.find(c, m.end()) for c in "?!\n") if i >= 0]
+        dot = low.find(". ", m.end())
+        if dot >= 0:
+            ends.append(dot)
+        e = min(ends) + 1 if ends else len(low)
+        spans.append((s, m.start(), e))
+    return spans
+
+
+def _in_quotes(start: int, end: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    for qs, qe in quotes:
+        if qs <= start and end <= qe:
+            return qs, qe
+    return None
+
+
+def _is_prospect_stall(
+    low: str,
+    start: int,
+    end: int,
+    kind: StallKind,
+    quotes: list[tuple[int, int]],
+    advice: Sequence[tuple[int, int, int]],
+) -> bool:
+    quoted = _in_quotes(start, end, quotes)
+    anchor = quoted[0] if quoted else start
+    s, e = _sentence_bounds(low, anchor, end)
+    prefix = low[s:anchor]
+
+    # Advice or generic talk about the phrase: "how do you handle 'I need to think about it'?"
+    for a_s, a_at, a_e in advice:
+        if a_s <= start < a_e:
+            if a_at <= start or quoted or not _third_person_before(low, a_s, start):
+                return False
+    # "If they need to think it over..." / "make sure she doesn't want to think it over"
+    if _HYPOTHETICAL_RE.search(prefix):
+        return False
+    # A question about a prospect rather than a report: "Do they need to think it over?"
+    sent_end = e
+    while sent_end < len(low) and low[sent_end] in " \t":
+        sent_end += 1
+    q_end = low.find("?", end)
+    if q_end != -1 and (low.find("\n", end) == -1 or q_end < low.find("\n", end)) and _QUESTION_START_RE.match(prefix):
+        if not _REPORTED_RE.search(prefix):
+            return False
+    if not quoted:
+        if _NEGATED_RE.search(low, max(s, start - 60), start):
+            return False
+        if _REVERSAL_RE.match(low, end, min(len(low), end + 80)):
+            return False
+    else:
+        # Negated inside the quote: "'no need to think it over'"; or the quote is introduced by a negation.
+        if _NEGATED_RE.search(low, max(quoted[0], start - 60), start):
+            return False
+        if _NEGATED_RE.search(prefix[-60:]):
+            return False
+
+    internal_after = _INTERNAL_RE.search(low, start, e)
+    if quoted:
+        who = _speaker(low, s, quoted[0])
+        if who < 0 and not _reported_before(prefix):
+            return False
+        return internal_after is None
+
+    who = _speaker(low, s, start)
+    if who < 0:
+        return False
+    if who == 0 and _REPORTED_RE.match(low, start):
+        who = 1
+    internal_before = _INTERNAL_RE.search(low, s, start)
+    if internal_after is not None:
+        return False
+    if internal_before is not None and who <= 0:
+        return False
+    if who > 0:
+        return True
+    # Nobody named: a bare "send me some info" is a colleague asking; most other stall phrases are
+    # reports about the prospect ("Acme - budget frozen till Q3", "wants to sleep on it").
+    if kind == "send_info":
+        return False
+    # "need to think it over before I send X": the rest of the sentence is the rep's own plan.
+    if _FIRST_AFTER_RE.search(low, end, e):
+        return bool(_CLIENT_CONTEXT_RE.search(low))
+    return True
+
+
+_FIRST_AFTER_RE = re.compile(r"\b(?:before|so|then|and)\s+(?:i|we)\b|\b(?:i|we)\s+(?:can|will|'ll|should|need)\b")
+_THIRD_BEFORE_RE = re.compile(r"\b(?:she|he|they|the\s+cfo|the\s+ceo|the\s+client|the\s+prospect|the\s+customer)\b")
+
+
+def _third_person_before(low: str, s: int, start: int) -> bool:
+    return _THIRD_BEFORE_RE.search(low, s, start) is not None and _REPORTED_RE.search(low, s, start) is not None
+
+
+def _reported_before(prefix: str) -> bool:
+    return _REPORTED_RE.search(prefix) is not None
+
+
+def _speaker(low: str, s: int, start: int) -> int:
+    """Who the sentence prefix low[s:start] attributes the stall to: +1 prospect, -1 the rep (or their team), 0 unknown."""
+    if start <= s:
+        return 0
+    last_subject = None
+    for m in _SUBJECT_RE.finditer(low, s, start):
+        last_subject = m
+    last_reported = None
+    for m in _REPORTED_RE.finditer(low, s, start):
+        last_reported = m
+    if last_reported is not None:
+        # Who is reporting? The subject just before the reporting verb.
+        rep_subject = None
+        for m in _SUBJECT_RE.finditer(low, s, last_reported.start()):
+            rep_subject = m
+        after_subject = last_subject if last_subject is not None and last_subject.start() >= last_reported.end() else None
+        reporter_first = rep_subject is not None and rep_subject.group("first") is not None and (
+            last_reported.start() - rep_subject.end() < 12
+        )
+        verb = last_reported.group()
+        speech = verb.split()[0] in _SPEECH_VERBS
+        if after_subject is not None:
+            if after_subject.group("third") is not None:
+                return 1
+            # "she said we need to think it over" vs "I said I'd circle back"
+            return -1 if reporter_first else (1 if speech else -1)
+        if reporter_first:
+            return -1
+        if rep_subject is not None or speech:
+            return 1
+        # "wants to think it over" with nobody before it: a third-person verb with the subject dropped.
+        return 1 if verb.endswith("s") or verb.startswith(("has", "is")) else 0
+    if last_subject is None:
+        return 0
+    return 1 if last_subject.group("third") is not None else -1
+
+
+_SPEECH_VERBS = frozenset(
+    "said says say saying told tells tell mentioned mentions replied replies responded responds wrote writes emailed "
+    "texted messaged dm'd slacked explained explains asked asks claimed claims insisted insists stated states noted notes "
+    "shared shares indicated indicates signaled signalled flagged raised admitted confirmed confirms hinted warned came "
+    "pushed got reply response answer words feedback objection pushback message email note update her his their quote "
+    "verbatim according per".split()
+)
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 3. Deal updates
+# ---------------------------------------------------------------------------------------------------------------------
+
+# Stage names as regex fragments (spaces become \s+), longest first so "closed won" beats "closed".
+_STAGE_NAMES = (
+    "prospecting|prospect|lead|new lead|qualified lead|qualified|qualification|qualifying|discovery|discovery call|"
+    "demo|demo scheduled|demo completed|demo done|solution|solutioning|evaluation|technical evaluation|tech eval|"
+    "trial|pilot|poc|proof of concept|proposal|proposal sent|proposal/price quote|price quote|quote|quote sent|"
+    "negotiation|negotiation/review|negotiations|negotiating|contract|contract sent|contracting|contracts|"
+    "legal|legal review|procurement|security review|verbal|verbal commit|verbal yes|commit|committed|closing|"
+    "closed won|closed-won|closed/won|closed lost|closed-lost|closed/lost|best case|upside|needs analysis|"
+    "value proposition|id\\. decision makers|perception analysis|appointment scheduled|qualified to buy|"
+    "presentation scheduled|decision maker bought-in|decision maker bought in|decision makers bought in|"
+    "sql|mql|sal|on hold|stage [0-9](?: - \\w+)?|s[0-9]|validation|business case|"
+    "decision|final review|signature|awaiting signature|out for signature|sent for signature|redlines|"
+    "paperwork|scoping|meeting booked|meeting scheduled|initial meeting|first meeting|intro call|"
+    "discovery complete|won|lost|implementation|onboarding|renewal"
+).split("|")
+_STAGE_ALT = "|".join(s.replace(" ", r"\s+") for s in sorted(_STAGE_NAMES, key=len, reverse=True))
+_STAGE_SET = frozenset(s.replace("\\", "") for s in _STAGE_NAMES)
+# Where a free-text stage value ends.
+_STOP_STAGE = (
+    r"(?=\s*(?:$|\n|[,;·|()\[\]]|\.(?:\s|$)|!|\s+(?:in|on|of)\s+(?:the\s+)?(?:\w+\s+)?pipeline\b|\s+(?:amount|amt|"
+    r"next\s+steps?|close\s+date|owner|by|with|and|after|for|from|today|yesterday|this\s+week|on\s+(?:mon|tue|wed|thu|fri)\w*|"
+    r"as\s+of|at|w/|but|since)\b|\s+[-\u2013]\s|\s+\$|\s+\d))"
+)
+_STAGE_EXPLICIT_RE = re.compile(
+    r"\b(?:deal\s+)?stage\s*(?:changed|updated|moved|set)?\s*(?:from\s+(?P<from>[^\n,;]{1,50}?)\s*)?"
+    r"(?:to|->|=>|>|\u2192|=|:|is\s+now|is|now|now\s+at|now\s+in)\s*:?\s*(?:stage\s+)?"
+    r"(?P<stage>[^\s,;.·|][^\n,;·|]{0,60}?)" + _STOP_STAGE
+    + r"|\b(?:moved|changed|updated|set|advanced|progressed|entered)\s+(?:(?:in)?to\s+)?(?:the\s+)?(?:deal\s+)?stage\s*:?\s*(?!from\b)"
+    r"(?P<stage2>[^\s,;.·|][^\n,;·|]{0,60}?)" + _STOP_STAGE
+)
+_STAGE_INLINE_RE = re.compile(
+    r"\b(?:moved|moving|moves|advanced|advancing|advances|progressed|progressing|promoted|bumped|pushed|went|going|jumped|"
+    r"slid|slipped|dropped|back|graduated|upgraded|downgraded|entered|entering|is\s+now|now|are\s+now|officially|"
+    r"changed|updated|set|transitioned|heading|headed|made\s+it)\s+"
+    r"(?:(?:it|them|the\s+deal|the\s+opp|this)\s+)?(?:(?:in)?to\s+|in\s+|at\s+)?(?:the\s+)?(?:stage\s+)?(?P<stage>"
+    + _STAGE_ALT + r")\b(?:\s+stage)?" + r"(?!\s*(?:call|meeting|deck|prep|slides|template|with\s+(?:the|our|my)\s+team))"
+)
+_STAGE_INSTAGE_RE = re.compile(
+    r"\b(?:in|at|to|into|reached|hit|entered)\s+(?:the\s+)?(?P<stage>" + _STAGE_ALT + r")\s+(?:stage|phase)\b"
+)
+_ARROW = r"(?:->|=>|-->|>>|\u2192|\u27f6|\u2794|\u279c|\u27a1\ufe0f?)"
+_STAGE_ARROW_RE = re.compile(
+    r"\b(?P<from>" + _STAGE_ALT + r")\s*(?:" + _ARROW + r"|\bto\b)\s*(?P<stage>" + _STAGE_ALT + r")\b"
+)
+_STAGE_ARROW_ANY_RE = re.compile(_ARROW + r"\s*\*?(?P<stage>" + _STAGE_ALT + r")\b")
+
+_CURRENCY_SYMBOLS = {
+    "us$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "a$": "AUD", "au$": "AUD",
+    "c$": "CAD", "ca$": "CAD", "cad$": "CAD", "nz$": "NZD", "s$": "SGD", "hk$": "HKD", "r$": "BRL", "chf": "CHF",
+    "₩": "KRW", "kr": "SEK",
+}
+_CURRENCY_CODES = (
+    "usd|eur|gbp|cad|aud|jpy|chf|sek|nok|dkk|inr|sgd|nzd|hkd|brl|mxn|zar|pln|czk|ils|aed|cny|krw|"
+    "dollars|dollar|bucks|euros|euro|pounds|quid|rupees|yen"
+)
+_CODE_MAP = {"dollars": "USD", "dollar": "USD", "bucks": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
+             "quid": "GBP", "rupees": "INR", "yen": "JPY"}
+_NUM = r"\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_SUFFIX = r"k|m|mm|mil|mill|million|millions|b|bn|billion|thousand|grand"
+_MONEY_RE = re.compile(
+    r"(?<![\w.])(?P<sym>us\$|a\$|au\$|c\$|ca\$|cad\$|nz\$|s\$|hk\$|r\$|\$|€|£|¥|₹|₩)\s?(?P<n1>" + _NUM + r")(?:\s?(?P<s1>"
+    + _SUFFIX + r")\b)?(?:\s?(?P<c1>" + _CURRENCY_CODES + r")\b)?"
+    r"|(?<![\w.$€£])(?P<pc>(?:" + _CURRENCY_CODES.split("|dollars")[0] + r"))\s?(?P<n3>" + _NUM + r")(?:\s?(?P<s3>"
+    + _SUFFIX + r")\b)?"
+    r"|(?<![\w.$€£#/:-])(?P<n2>" + _NUM + r")(?:\s?(?P<s2>" + _SUFFIX + r")\b)?(?:\s?(?P<c2>" + _CURRENCY_CODES + r")\b)?"
+    r"(?:\s?(?P<sym2>€|£|\$))?"
+)
+_AMOUNT_LABEL_RE = re.compile(
+    r"\b(?:amount|amt|deal\s+(?:size|value|amount)|value|acv|arr|tcv|mrr|contract\s+value|total|size|worth|valued\s+at|"
+    r"price|pricing|budget)\s*(?:changed|updated)?\s*(?:from\s+[^\n]{1,30}?\s+)?(?::|=|->|\u2192|to|is|of|at|now)?\s*"
+)
+_NEXT_STEP_RE = re.compile(
+    r"\b(?:next\s*steps?|nxt\s+steps?|next\s+action|ns)\b\s*(?:is|are|will\s+be|=|:|-|\u2192|->|=>)?\s*:?\s*(?:to\s+)?"
+    r"(?:changed\s+(?:from\s+[^\n]*?\s+)?to\s+)?"
+)
+_NEXT_STEP_END_RE = re.compile(
+    r"\n|;|\s\u00b7\s|\s\|\s|\.(?=\s+[A-Z*]|\s*$)|\.\s+(?=amount|stage|close)|,\s*(?=(?:amount|amt|stage|close\s+date|owner|"
+    r"probability)\b)|\s+(?=(?:amount|amt|stage|close\s+date|owner)\s*:)|!|\s+(?:\(|-)\s*(?:amount|stage)\b"
+    r"|\s+[-\u2013]\s+|\s{2,}|(?<=[a-z])\.\s"
+)
+_WON_RE = re.compile(
+    r"\bclosed[\s/_-]*won\b|\bclose[\s/_-]*won\b|\bdeal\s+won\b|\bwon\s+the\s+(?:deal|contract|business|account|renewal|"
+    r"opp|opportunity|bid|rfp|tender)\b|\b(?:we|i)\s+won\b(?!\s+(?:the\s+(?:raffle|game|contest|award|trivia|bet|lottery)|"
+    r"a\s+|an\s+))|\bwon\s+(?:it\b|them\b|(?P<cap>))|\bwon\b(?=\s*[!\U0001F300-\U0001FAFF\u2600-\u27bf])"
+    r"|\b(?:deal|contract|order\s+form|paperwork|agreement|po|sow|msa|renewal|docs|docusign|it|they|she|he|customer|client)"
+    r"\s+(?:is\s+|was\s+|got\s+|has\s+been\s+|have\s+been\s+|just\s+|finally\s+|officially\s+|all\s+|fully\s+|'s\s+|are\s+)*"
+    r"(?:signed|countersigned|executed|inked|closed|booked|done\s+and\s+dusted)\b(?![\s/_-]*lost)(?!\s+(?:up|off|in|out|an?\s+nda|the\s+nda))"
+    r"|\b(?:signed|countersigned|inked|closed|booked|landed|won|bagged|secured)\s+(?:the\s+|our\s+|a\s+)?"
+    r"(?:deal|contract|order\s+form|paperwork|agreement|renewal|po|sow|msa|(?:\d+[-\s])?(?:year|yr|month)\s+(?:deal|contract))\b"
+    r"|\bsignature\s+(?:received|is\s+in|came\s+(?:back|through)|done|complete)|\bpo\s+(?:received|is\s+in|came\s+through|issued)"
+    r"|\bgot\s+the\s+(?:signature|signed\s+contract|po|signed\s+order\s+form)\b|\bsigned\s+(?:and\s+)?(?:returned|sealed)\b"
+    r"|\bit'?s\s+official\b|\bofficially\s+(?:a\s+)?customer\b|\bnew\s+logo\b|\bcontract\s+(?:is\s+)?back\s+signed\b"
+    r"|\bsigned\s*[!\U0001F300-\U0001FAFF\u2600-\u27bf]|\bsigned\s+(?:today|this\s+morning|yesterday|last\s+night|just\s+now)\b"
+)
+_WON_NAME_RE = re.compile(
+    r"(?P<name>(?<![\w@#])[A-Z][\w&'.-]*(?:\s+[A-Z0-9][\w&'.-]*){0,3})\s+(?:(?:has|have|just|finally|officially|is|was|"
+    r"all)\s+)*(?:signed|countersigned|closed|inked)\b(?![\s/_-]*lost)(?!\s+(?:up|off|an?\s+nda|with))"
+    r"|\b(?:signed|closed|inked|landed|bagged|booked|won)\s+(?:with\s+)?(?P<name2>[A-Z][\w&'.-]*(?:\s+[A-Z0-9][\w&'.-]*){0,3})"
+)
+_LOST_RE = re.compile(
+    r"\bclosed[\s/_-]*lost\b|\bclose[\s/_-]*lost\b|\bdeal\s+(?:is\s+|was\s+)?(?:lost|dead|died)\b|\blost\s+(?:the\s+)?"
+    r"(?:deal|opp|opportunity|contract|renewal|account|bid|rfp|business|it|them)\b|\blost\s+(?:out\s+)?to\s+"
+    r"|\b(?:we|i)\s+lost\b(?!\s+(?:my|our|the\s+(?:game|connection|signal|file|notes|thread)|track|power|wifi))"
+    r"|\blost\s+(?P<cap>)|\b(?:went|going|gone)\s+with\s+(?:a|the|another)\s+(?:competitor|different\s+vendor|other\s+vendor|"
+    r"cheaper\s+(?:option|vendor|tool))|\b(?:chose|picked|selected|signed\s+with)\s+(?:a|the|another)\s+competitor\b"
+    r"|\bpicked\s+[A-Z]\w*\s+over\s+us\b|\bdeal\s+(?:fell\s+through|is\s+off|got\s+killed|was\s+killed)\b|\bkilled\s+the\s+deal\b"
+    r"|\b(?:mark(?:ed|ing)?|moving|moved|set|setting)\s+(?:it\s+|this\s+|the\s+opp\s+|the\s+deal\s+)?(?:as\s+|to\s+)?(?:closed[\s/_-]*)?lost\b"
+)
+_OUTCOME_NEG_RE = re.compile(
+    r"\b(?:not|n't|never|yet\s+to|waiting|wait|once|if|when|before|about\s+to|ready\s+to|going\s+to|gonna|will|to\s+be|"
+    r"needs?\s+to\s+be|get\s+it|almost|nearly|hope|hoping|expect|expecting|should|could|would|might|may|until|unless|"
+    r"pending|close\s+to|want\s+to|trying\s+to|can't|don't|didn't|haven't|hasn't|isn't|aren't|wasn't|plan\s+to|"
+    r"planning\s+to|on\s+track\s+to|forecast|forecasting|projected|likely)\b(?:\s+[\w'-]+){0,3}\s*$"
+)
+_DEAL_WORD_RE = re.compile(
+    r"\b(?:deal|deals|opp|opps|opportunity|pipeline|stage|acv|arr|tcv|mrr|contract\s+value|close\s+date|forecast\s+category|"
+    r"renewal|upsell|expansion|amount|amt|crm|salesforce|hubspot|sfdc|closed[\s/_-]*(?:won|lost)|quota\s+credit|"
+    r"signed|seats|licen[cs]es|order\s+form|po|msa|sow|contract|proposal|update|negotiation|procurement)\b"
+)
+_CRM_RE = re.compile(
+    r"\b(?:opportunity|deal)\b[^\n]{0,120}?\b(?:changed|moved|was\s+(?:updated|moved|changed|created|closed)|has\s+been|"
+    r"updated|created|closed)\b|\bchanged\s+(?:stage|amount|close\s+date)\b|\bin\s+pipeline\b|^\s*(?:stage|amount|"
+    r"next\s+step|close\s+date|owner|deal\s+stage|opportunity\s+name|deal\s+name)\s*:",
+    re.M,
+)
+_CHATTER_MONEY_RE = re.compile(
+    r"\b(?:lunch|dinner|breakfast|coffee|drinks|uber|lyft|taxi|cab|parking|hotel|flight|ticket|tickets|swag|pizza|"
+    r"expense|expenses|reimburse\w*|tip|bet|raffle|gift|snacks|party|offsite|cake|t-?shirts?|hoodies?|merch|"
+    r"spiff|bonus|commission|paycheck|salary|rent|gas|groceries|tab|bar|beer|wine|team\s+\w+)\b"
+)
+
+
+def _find_update(marked: str, clean: str, low: str, known: str | None) -> DealUpdate | None:
+    has_digit = any(c in low for c in "0123456789")
+    has_money_sym = has_digit and any(c in low for c in "$€£¥₹")
+    cheap = (
+        has_digit
+        or "stage" in low
+        or "next step" in low
+        or "won" in low
+        or "lost" in low
+        or "signed" in low
+        or "->" in low
+        or "\u2192" in low
+        or "moved" in low
+        or "closed" in low
+        or " now " in low
+        or "inked" in low
+        or "booked" in low
+        or "signature" in low
+        or "official" in low
+        or "new logo" in low
+        or "advanced" in low
+        or "next:" in low
+        or "ns:" in low
+        or "progress" in low
+    )
+    if not cheap:
+        return None
+
+    stage = _find_stage(clean, low)
+    amount, currency = _find_amount(low) if has_digit else (None, None)
+    next_step = _find_next_step(clean, low) if ("next" in low or "ns:" in low) else None
+    outcome = _find_outcome(clean, low)
+    if stage is None and amount is None and next_step is None and outcome is None:
+        return None
+    if outcome is None and stage is not None:
+        sl = stage.lower()
+        if "won" in sl and "lost" not in sl:
+            outcome = "won"
+        elif "lost" in sl:
+            outcome = "lost"
+
+    crm = _CRM_RE.search(marked) is not None or _CRM_RE.search(low) is not None
+    name = _find_name(marked, clean, for_update=True)
+    strong = crm or stage is not None or (outcome is not None and _deal_outcome_strong(low))
+    if not strong:
+        deal_word = _DEAL_WORD_RE.search(low) is not None
+        # Amounts or next steps alone need a deal around them; chatter about lunch money does not count.
+        if outcome is None and not (deal_word or name or known):
+            return None
+        if amount is not None and stage is None and outcome is None and next_step is None:
+            if _CHATTER_MONEY_RE.search(low) or not (name or known or deal_word):
+                return None
+        if next_step is not None and stage is None and outcome is None and amount is None:
+            if _INTERNAL_RE.search(low) and not (name or known):
+                return None
+            if not (name or known or deal_word or _SALESY_STEP_RE.search(next_step.lower())):
+                return None
+        if _INTERNAL_RE.search(low) and not (name or known or deal_word):
+            return None
+    if known:
+        name = known
+    return DealUpdate(
+        deal_name=name, stage=stage, amount=amount, currency=currency, next_step=next_step, outcome=outcome
+    )
+
+
+_SALESY_STEP_RE = re.compile(
+    r"\b(?:demo|call|meeting|proposal|contract|pricing|quote|review|cfo|ceo|legal|procurement|pilot|poc|trial|follow|send|"
+    r"sign|intro|workshop|onsite|sync|present|negotiat|redline|order\s+form|msa|sow|security|exec|decision|champion|"
+    r"stakeholder|discovery|kickoff|implementation|reference|business\s+case|roi)\w*"
+)
+def _deal_outcome_strong(low: str) -> bool:
+    return _INTERNAL_RE.search(low) is None
+
+
+def _find_stage(clean: str, low: str) -> str | None:
+    if "stage" in low:
+        for m in _STAGE_EXPLICIT_RE.finditer(low):
+            g = "stage" if m.group("stage") is not None else "stage2"
+            val = _tidy(clean[m.start(g) : m.end(g)])
+            if val and val.lower() not in _NOT_STAGES and (not val[0].isdigit() or len(val) <= 2):
+                return val
+    for rx in (_STAGE_ARROW_RE, _STAGE_INLINE_RE, _STAGE_INSTAGE_RE, _STAGE_ARROW_ANY_RE):
+        m = rx.search(low)
+        if m is None:
+            continue
+        if rx is _STAGE_INLINE_RE and m.group("stage") in _WEAK_STAGES and not _STAGE_CONTEXT_RE.search(low):
+            continue
+        return _tidy(clean[m.start("stage") : m.end("stage")])
+    return None
+
+
+_NOT_STAGES = frozenset({"the", "a", "an", "it", "this", "that", "now", "is", "to", "from", "of", "changed", "updated"})
+# Stage names that are also everyday words: only a stage when the message otherwise reads like a deal update.
+_WEAK_STAGES = frozenset(
+    "lead prospect solution evaluation trial demo quote contract legal procurement verbal commit committed closing "
+    "decision signature paperwork won lost implementation onboarding renewal qualified validation business case "
+    "scoping on hold redlines discovery pilot".split()
+)
+_STAGE_CONTEXT_RE = re.compile(
+    r"\b(?:moved|advanced|progressed|promoted|bumped|graduated|entered|jumped|stage|pipeline|opp|deal|now\s+in|is\s+now|"
+    r"officially)\b"
+)
+
+
+def _tidy(s: str) -> str:
+    return s.strip().strip("*_~`'\".,:;!?()[]-\u2013 ").strip()
+
+
+def _find_amount(low: str) -> tuple[Decimal | None, str | None]:
+    if not any(c in low for c in "0123456789"):
+        return None, None
+    candidates = []
+    for m in _MONEY_RE.finditer(low):
+        sym = m.group("sym") or m.group("sym2")
+        code = m.group("c1") or m.group("c2") or m.group("pc")
+        num = m.group("n1") or m.group("n2") or m.group("n3")
+        suf = m.group("s1") or m.group("s2") or m.group("s3")
+        if num is None:
+            continue
+        if not (sym or code or suf):
+            # A bare number counts only right after an amount label: "Amount: 50000".
+            lab = _AMOUNT_LABEL_RE.search(low, max(0, m.start() - 30), m.start())
+            if lab is None or lab.end() != m.start():
+                continue
+        if suf and not (sym or code):
+            # "30k" is money; "2m" / "5b" / "3 million" without a currency are probably money too, "9 thousand" too,
+            # but "3m" after a time word ("in 3m") or "1b" (one billion?) is rare; accept k/m/mm/million/bn.
+            nxt = low[m.end() : m.end() + 12]
+            if suf in ("m", "b") and re.match(r"\s*(?:users|seats|rows|records|people|views|downloads)", nxt):
+                continue
+            if suf in ("m",) and re.match(r"\s*(?:ago|left|mins?|minutes?)", nxt):
+                continue
+            if re.match(r"\s*(?:users|seats|employees|people|rows|records|emails|contacts|leads|views)", nxt):
+                continue
+        value = _to_decimal(num, suf, code, sym)
+        if value is None or value == 0:
+            continue
+        currency = None
+        if sym:
+            currency = _CURRENCY_SYMBOLS.get(sym)
+        if code:
+            currency = _CODE_MAP.get(code, code.upper())
+        candidates.append((m.start(), m.end(), value, currency))
+    if not candidates:
+        return None, None
+    # Prefer the amount right after an "Amount:"-style label; with "from X to Y", the last one (the new value).
+    labelled = None
+    for lab in _AMOUNT_LABEL_RE.finditer(low):
+        for c in candidates:
+            if c[0] == lab.end() or (c[0] > lab.end() and c[0] - lab.end() <= 3):
+                labelled = c
+                break
+        if labelled is not None:
+            window = low[lab.start() : min(len(low), labelled[1] + 40)]
+            if " from " in window or "changed" in window:
+                after = [c for c in candidates if c[0] > labelled[0] and c[0] - labelled[1] <= 8]
+                if after:
+                    labelled = after[0]
+            break
+    chosen = labelled or candidates[0]
+    if labelled is None:
+        # "$40k -> $50k" / "from $40k to $50k": the new value.
+        after = [c for c in candidates[1:] if _ARROW_BETWEEN_RE.fullmatch(low[candidates[0][1] : c[0]])]
+        if after:
+            chosen = after[0]
+    return chosen[2], chosen[3]
+
+
+_ARROW_BETWEEN_RE = re.compile(r"\s*(?:->|=>|\u2192|to|-->|>)\s*")
+
+
+def _to_decimal(num: str, suf: str | None, code: str | None, sym: str | None) -> Decimal | None:
+    n = num.replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+    if "," in n and "." in n:
+        if n.rfind(",") > n.rfind("."):  # 1.200.000,50
+            n = n.replace(".", "").replace(",", ".")
+        else:
+            n = n.replace(",", "")
+    elif "," in n:
+        parts = n.split(",")
+        if all(len(p) == 3 for p in parts[1:]):
+            n = n.replace(",", "")
+        else:
+            n = n.replace(",", ".")
+    elif n.count(".") > 1 or (n.count(".") == 1 and len(n.split(".")[1]) == 3 and not suf and (code in ("eur",) or sym == "€")):
+        n = n.replace(".", "")
+    try:
+        value = Decimal(n)
+    except InvalidOperation:
+        return None
+    if suf:
+        mult = _MULTIPLIERS.get(suf)
+        if mult is None:
+            return None
+        value *= mult
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    return value
+
+
+_MULTIPLIERS = {
+    "k": Decimal(1000), "thousand": Decimal(1000), "grand": Decimal(1000), "m": Decimal(1_000_000),
+    "mm": Decimal(1_000_000), "mil": Decimal(1_000_000), "mill": Decimal(1_000_000), "million": Decimal(1_000_000),
+    "millions": Decimal(1_000_000), "b": Decimal(1_000_000_000), "bn": Decimal(1_000_000_000),
+    "billion": Decimal(1_000_000_000),
+}
+
+
+def _find_next_step(clean: str, low: str) -> str | None:
+    m = _NEXT_STEP_RE.search(low)
+    if m is None:
+        return None
+    start = m.end()
+    end_m = _NEXT_STEP_END_RE.search(low, start)
+    end = end_m.start() if end_m else len(low)
+    val = _tidy(clean[start:end])
+    if not val or len(val) < 2:
+        return None
+    low_val = val.lower()
+    if low_val in ("tbd", "none", "n/a", "na", "?", "unknown", "tba"):
+        return None
+    return val
+
+
+def _capitalised_at(clean: str, pos: int) -> bool:
+    return pos < len(clean) and clean[pos].isupper()
+
+
+_LOST_ANCHORS = ("lost", "dead", "died", "competitor", "killed", "fell through", "over us", "is off")
+_WON_ANCHORS = ("won", "signed", "inked", "closed", "booked", "landed", "bagged", "secured", "signature", "po ",
+                "official", "new logo", "executed", "done and dusted")
+
+
+def _find_outcome(clean: str, low: str) -> str | None:
+    lost = won = None
+    if any(a in low for a in _LOST_ANCHORS):
+        for m in _LOST_RE.finditer(low):
+            if m.group("cap") is not None and not _capitalised_at(clean, m.end()):
+                continue
+            if _OUTCOME_NEG_RE.search(low, max(0, m.start() - 40), m.start()):
+                continue
+            lost = m
+            break
+    if any(a in low for a in _WON_ANCHORS):
+        for m in _WON_RE.finditer(low):
+            if m.group("cap") is not None and not _capitalised_at(clean, m.end()):
+                continue
+            if _OUTCOME_NEG_RE.search(low, max(0, m.start() - 40), m.start()):
+                continue
+            won = m
+            break
+        if won is None:
+            for m in _WON_NAME_RE.finditer(clean):
+                n = m.group("name") or m.group("name2")
+                if not n or n.split()[0].lower() in _STOP_NAMES:
+                    continue
+                if _OUTCOME_NEG_RE.search(low, max(0, m.start() - 40), m.start()):
+                    continue
+                won = m
+                break
+    if won is not None and lost is not None:
+        return "won" if won.start() < lost.start() else "lost"
+    if won is not None:
+        return "won"
+    if lost is not None:
+        return "lost"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Deal names
+# ---------------------------------------------------------------------------------------------------------------------
+
+_STOP_NAMES = frozenset(
+    (
+        "the a an this that these those just so but and also then quick update fyi heads good great bad had got called "
+        "spoke talked met sent followed moved still need needs wants want said told not no yes well ok okay hey hi "
+        "hello thanks thank today yesterday tomorrow last next per re after before on in at for from with without our "
+        "their my your his her its it it's is are was were will would should could can do does did has have any "
+        "anyone anybody someone everyone team folks all guys how what when where why who which if unless although "
+        "though since because as some most many lots new big huge small another other stage amount deal deals "
+        "opportunity opp close closed won lost signed note notes recap summary status call meeting demo discovery "
+        "proposal pricing legal procurement finance budget timing monday tuesday wednesday thursday friday saturday "
+        "sunday mon tue tues wed thu thur thurs fri sat sun january february march april may june july august "
+        "september october november december jan feb mar apr jun jul aug sep sept oct nov dec q1 q2 q3 q4 cfo ceo "
+        "cto vp coo cio cmo cro it hr po msa sow nda arr acv usd eur gbp fyi eta eod eow asap rfp poc sso api crm "
+        "roi tl;dr tldr she he they we i i'm i'll i've i'd we're we'll they're they'll she's he's there here "
+        "update: update. big win huge win win nice woohoo yay wow ugh sadly unfortunately finally officially boom "
+        "let let's lets please pls can't cant don't dont won't wont didn't didnt isn't isnt wasn't wasnt "
+        "negotiation qualification proposal/price contract sent closing commit verbal pilot trial evaluation "
+        "closed-won closed-lost amt next step steps owner pipeline sales opportunity: deal: update - "
+        "after call following spoke chatted got met had quick heads-up headsup reminder question anyone "
+        "sure maybe probably looks seems sounds thinking think feel love loved like liked hate tough rough "
+        "also btw fwiw imo imho tbh lol haha rip oof dang darn shoot whoa "
+        "client prospect customer buyer champion ae sdr se manager boss board partner ceo's cfo's salesforce hubspot "
+        "sfdc slack zoom gong email emailed pinged called texted circling circle revisit pushed pushing "
+        "moving advancing dropping per via w/ w x vs v ve via user someone channel here everyone "
+        "renewal expansion upsell mid-market enterprise smb account accounts lead leads prospects clients customers"
+    ).split()
+)
+_NAME = r"[A-Z][\w&'.-]*(?:\s+(?:[A-Z0-9][\w&'.-]*|&|of|and|de|du|la|von|van))*"
+_NAME_BOUNDED = r"[A-Z][\w&'.-]*(?:\s+(?:[A-Z][\w&'.-]*|\d+(?![\w.,$€£])|&)){0,3}"
+_CRM_NAME_RES = (
+    re.compile(r"\b(?:Opportunity|Opp|Deal|Account)\s*(?:[Nn]ame)?\s*:?\s*\*([^*\n]{1,100})\*", re.I),
+    re.compile(r"\b(?:Opportunity|Opp|Deal)\s+\"([^\"\n]{1,100})\"", re.I),
+    re.compile(r"^\s*(?:[-\u2022*]\s*)?(?:Opportunity|Opportunity\s+Name|Deal|Deal\s+Name|Opp|Account|Account\s+Name)\s*:\s*\*?([^\n*]{1,100})\*?\s*$",
+               re.I | re.M),
+    re.compile(r"\b(?:Opportunity|Deal)\s+(?!stage\b|amount\b|owner\b)(.{2,100}?)\s+(?:changed|was\s+(?:updated|moved|changed|"
+               r"created|closed|won|lost)|has\s+been|has\s+moved|moved|updated|is\s+now|closed|\u2192|->)\b"),
+)
+_HUMAN_NAME_RES = (
+    # "the Acme deal", "Acme opp", "Acme renewal"
+    re.compile(r"(?:\b[Tt]he\s+)?(?<![\w@#])(" + _NAME_BOUNDED + r")(?:'s)?\s+(?:deal|opp|opportunity|account|renewal|expansion|"
+               r"upsell|contract|pilot|poc|rollout)\b"),
+    # "Acme: moved to proposal", "Acme - signed", "*Acme* update"
+    re.compile(r"^\s*(?:[-\u2022>]\s*)?(?:(?:[Uu]pdate|UPDATE|[Dd]eal\s+update|[Rr]e|RE|FYI|[Qq]uick\s+update)\s*(?:on|:|-)?\s*)?(?:[Oo]n\s+)?"
+               r"(" + _NAME_BOUNDED + r")\s*(?::|\s-\s|\s\u2013\s|\s\|\s|\s+update\b|\s*\()", re.M),
+    # "Acme moved to Proposal", "Initech signed", "Globex is now in negotiation"
+    re.compile(r"(?<![\w@#])(" + _NAME_BOUNDED + r")(?:'s)?\s+(?:(?:deal|opp|just|finally|officially|has|have|is|was)\s+)*"
+               r"(?:moved|advanced|progressed|is\s+now|now\s+in|went|slipped|jumped|signed|closed|->|\u2192|stage|pushed|"
+               r"renewed|countersigned|entered|bumped|stalled|inked|came\s+back|got\s+to|reached|dropped|slid)\b"),
+    # "closed won Initech 30k", "lost Umbrella to a competitor", "signed Acme"
+    re.compile(r"\b(?:[Cc]losed[\s/_-]*(?:[Ww]on|[Ll]ost)|[Ww]on|[Ll]ost|[Ss]igned|[Cc]losed|[Ii]nked|[Bb]ooked|[Ll]anded|"
+               r"CLOSED[\s/_-]*(?:WON|LOST))\s*[:!-]?\s+(?:with\s+|the\s+)?(" + _NAME_BOUNDED + r")"),
+    # "update on Acme", "call with Acme", "CFO at Acme"
+    re.compile(r"\b(?:on|with|at|from|for|over\s+at|to)\s+(" + _NAME_BOUNDED + r")(?:'s)?\b"),
+    # "Acme's CFO", "the Acme team"
+    re.compile(r"(?<![\w@#])(" + _NAME_BOUNDED + r")(?:'s\b|'(?!\w)|\s+team\b|\s+folks\b|\s+people\b)"),
+)
+_BOLD_RE = re.compile(r"\*([^*\n]{2,60})\*")
+
+
+def _valid_name(raw: str) -> str | None:
+    name = raw.strip().strip(".,:;!?*-'\"()").strip()
+    if name.endswith("'s"):
+        name = name[:-2]
+    words = name.split()
+    while words and words[-1].lower().strip(".,:;!?") in _STOP_NAMES:
+        words.pop()
+    while words and words[0].lower().strip(".,:;!?") in _STOP_NAMES:
+        words.pop(0)
+    if not words:
+        return None
+    name = " ".join(words)
+    if len(name) < 2 or name.isdigit():
+        return None
+    return name
+
+
+def _find_name(marked: str, clean: str, *, for_update: bool) -> str | None:
+    low_marked = marked
+    if "pportunit" in low_marked or "eal" in low_marked or "Opp" in low_marked or "ccount" in low_marked:
+        for rx in _CRM_NAME_RES:
+            m = rx.search(marked if rx is not _CRM_NAME_RES[3] else clean)
+            if m is not None:
+                name = m.group(1).strip().strip("*").strip()
+                if name and name.lower().split()[0] not in ("stage", "amount", "owner", "is", "was", "has", "the"):
+                    return name
+    for i, rx in enumerate(_HUMAN_NAME_RES):
+        if for_update and i == 4:
+            continue  # "call with Acme" is not enough to name the deal an update is about... but try bold first
+        for m in rx.finditer(clean):
+            name = _valid_name(m.group(1))
+            if name is not None:
+                return name
+    if "*" in marked:
+        for m in _BOLD_RE.finditer(marked):
+            name = _valid_name(m.group(1))
+            if name is not None and name[0].isupper() and len(name.split()) <= 4 and name.lower() not in _STAGE_SET:
+                return name
+    if for_update:
+        for m in _HUMAN_NAME_RES[4].finditer(clean):
+            name = _valid_name(m.group(1))
+            if name is not None:
+                return name
+    return None
+
+
+
+
+def _find_known_deal(low: str, known_deals: Sequence[str]) -> str | None:
+    best: tuple[int, int, str] | None = None
+    for deal in known_deals:
+        if not deal:
+            continue
+        d = deal.lower().strip()
+        i = low.find(d)
+        while i != -1:
+            before = low[i - 1] if i > 0 else " "
+            after = low[i + len(d)] if i + len(d) < len(low) else " "
+            if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+                cand = (-len(d), i, deal)  # the longest name wins ("Acme Renewal" over "Acme")
+                if best is None or cand < best:
+                    best = cand
+                break
+            i = low.find(d, i + 1)
+    return best[2] if best else None
