@@ -39,12 +39,15 @@ class Heartful:
         await self.engine.dispose()
 
 
-def build_heartful(settings: Settings, *, library: PromptLibrary | None = None) -> Heartful:
+def build_heartful(
+    settings: Settings, *, library: PromptLibrary | None = None, process_before_response: bool = False
+) -> Heartful:
     """Assemble the app. The database must already be upgraded (`heartful db upgrade`; `serve` does it first)."""
     library = library or load_prompts(settings)
     engine = create_engine(settings.database_url)
     repository = Repository(create_sessionmaker(engine))
     coach = Coach(library=library, repository=repository)
     client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    bolt_app = build_bolt_app(coach=coach, client=client, signing_secret=settings.slack_signing_secret)
+    bolt_app = build_bolt_app(coach=coach, client=client, signing_secret=settings.slack_signing_secret,
+                              process_before_response=process_before_response)
     return Heartful(settings=settings, engine=engine, repository=repository, coach=coach, bolt_app=bolt_app)

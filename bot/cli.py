@@ -1,4 +1,4 @@
-"""The `heartful` command (also `python -m bot`): serve · try · manifest · db upgrade."""
+"""The `heartful` command (also `python -m bot`): serve · shell · try · manifest · db upgrade."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.coaching.library import LibraryError
 from bot.settings import Settings, SettingsError, load_settings
@@ -115,6 +116,12 @@ def cmd_try(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_shell(args: argparse.Namespace) -> int:
+    from bot.shell.repl import run_shell
+
+    return run_shell(Path(args.db))
+
+
 def cmd_manifest(args: argparse.Namespace) -> int:
     from bot.slack.manifest import build_manifest
 
@@ -148,6 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
     try_ = commands.add_parser("try", help="show what the coach sees in a message and the reply it would post")
     try_.add_argument("text", nargs="+")
     try_.set_defaults(handler=cmd_try)
+
+    shell = commands.add_parser("shell", help="a deal channel in the terminal: try Heartful without Slack")
+    shell.add_argument("--db", default="heartful-shell.db", help="SQLite file for the shell (default: %(default)s)")
+    shell.set_defaults(handler=cmd_shell)
 
     manifest = commands.add_parser("manifest", help="print the Slack app manifest")
     manifest.add_argument("--http", metavar="URL", help="fill in request URLs for HTTP mode instead of Socket Mode")

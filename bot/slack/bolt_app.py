@@ -18,12 +18,15 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-def build_bolt_app(*, coach: Coach, client: AsyncWebClient, signing_secret: str) -> AsyncApp:
+def build_bolt_app(
+    *, coach: Coach, client: AsyncWebClient, signing_secret: str, process_before_response: bool = False
+) -> AsyncApp:
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret,
-        # Ack first, work after: listeners run once Slack has its 200 (Bolt's default for HTTP).
-        process_before_response=False,
+        # Ack first, work after: listeners run once Slack has its 200 (Bolt's default for HTTP). Only the
+        # terminal shell waits for them, so its output stays in order.
+        process_before_response=process_before_response,
         logger=logging.getLogger("bot.slack.bolt"),
     )
 
