@@ -6,7 +6,6 @@ import difflib
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.coaching.detect import read_message
 
 MAX_TEXT = 3000
 
@@ -61,12 +60,13 @@ class SetMode:
 CoachRequest = Help | Situation | Question | ListDeals | ShowDeal | SetMuted | SetMode
 
 
-@dataclass(frozen=True, slots=True)
 class UsageError(Exception):
     """What was wrong, and the usage that is right."""
 
-    problem: str
-    usage: str
+    def __init__(self, problem: str, usage: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.usage = usage
 
     def __str__(self) -> str:
         return f"{self.problem} Usage: {self.usage}"
@@ -111,9 +111,10 @@ def parse_coach_command(text: str) -> CoachRequest:
             raise UsageError(f"{shown} Choose thread or ephemeral.", "/coach mode thread|ephemeral")
         return SetMode(mode=mode)  # type: ignore[arg-type]
     if len(text.split()) == 1:
-        # One word is far more likely a mistyped subcommand than a situation, unless it names a stall ("budget").
+        # One word is a subcommand attempt; a situation takes a few words to describe.
         close = difflib.get_close_matches(command, SUBCOMMANDS, n=1, cutoff=0.6)
-        if close or read_message(text).stall is None:
-            hint = f"Did you mean /coach {close[0]}? " if close else ""
-            raise UsageError(f"'{word}' is not a /coach subcommand. {hint}".strip(), "/coach help to see them all")
+        hint = (f"Did you mean /coach {close[0]}?" if close
+                else "To get coaching, describe what happened in a few words.")
+        raise UsageError(f"'{word}' is not a /coach subcommand. {hint}",
+                         "/coach help, or /coach she says the budget is frozen until March")
     return Situation(text=text)
