@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.coach import Coach
+from bot.daily_exercises import DailyExercises, DailyTimings
 from bot.coaching.library import PromptLibrary, default_prompts_dir, load_library
 from bot.settings import Settings
 from bot.slack.bolt_app import build_bolt_app, build_web_app
 from bot.slack.client import make_web_client
+from bot.slack.exercise_sender import SlackExerciseSender
+from bot.scheduling.ticker import ExerciseTicker
+from bot.storage.daily import DailyRepository
 from bot.storage.repository import Repository
 from bot.storage.session import create_engine, create_sessionmaker
 
@@ -30,7 +35,11 @@ class Heartful:
     engine: AsyncEngine
     repository: Repository
     coach: Coach
+    daily: DailyExercises
     bolt_app: AsyncApp
+
+    def ticker(self) -> ExerciseTicker:
+        return ExerciseTicker(self.daily, interval_s=self.settings.daily_tick_s)
 
     def web_app(self) -> web.Application:
         return build_web_app(self.bolt_app)
@@ -45,9 +54,18 @@ def build_heartful(
     """Assemble the app. The database must already be upgraded (`heartful db upgrade`; `serve` does it first)."""
     library = library or load_prompts(settings)
     engine = create_engine(settings.database_url)
-    repository = Repository(create_sessionmaker(engine))
+    sessions = create_sessionmaker(engine)
+    repository = Repository(sessions)
     coach = Coach(library=library, repository=repository)
     client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    bolt_app = build_bolt_app(coach=coach, client=client, signing_secret=settings.slack_signing_secret,
+    daily = DailyExercises(
+        repository=DailyRepository(sessions), library=library, sender=SlackExerciseSender(client),
+        timings=DailyTimings(
+            grace=timedelta(hours=settings.daily_grace_hours), lease=timedelta(seconds=settings.daily_claim_lease_s),
+            send_interval=settings.daily_send_interval_ms / 1000,
+        ),
+    )
+    bolt_app = build_bolt_app(coach=coach, daily=daily, client=client, signing_secret=settings.slack_signing_secret,
                               process_before_response=process_before_response)
-    return Heartful(settings=settings, engine=engine, repository=repository, coach=coach, bolt_app=bolt_app)
+    return Heartful(settings=settings, engine=engine, repository=repository, coach=coach, daily=daily,
+                    bolt_app=bolt_app)

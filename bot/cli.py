@@ -1,4 +1,4 @@
-"""The `heartful` command (also `python -m bot`): serve · shell · try · manifest · db upgrade."""
+"""The `heartful` command (also `python -m bot`): serve · shell · try · exercises run-due · manifest · db upgrade."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.coaching.library import LibraryError
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings, settings_error
 
 log = logging.getLogger("bot")
 
@@ -56,10 +56,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     heartful = build_heartful(settings, library=library)
     web_app = heartful.web_app()
+    ticker = heartful.ticker()
+
+    async def _start_ticker(_app: web.Application) -> None:
+        ticker.start()
 
     async def _close(_app: web.Application) -> None:
+        ticker.shutdown()
         await heartful.close()
 
+    web_app.on_startup.append(_start_ticker)
     web_app.on_cleanup.append(_close)
     log.info("Heartful listening on http://%s:%d/slack/events", args.host, args.port)
     web.run_app(web_app, host=args.host, port=args.port, print=None, access_log=None)
@@ -73,10 +79,13 @@ async def _serve_socket_mode(settings: Settings, library) -> int:  # type: ignor
 
     heartful = build_heartful(settings, library=library)
     handler = AsyncSocketModeHandler(heartful.bolt_app, settings.slack_app_token)
+    ticker = heartful.ticker()
+    ticker.start()
     log.info("Heartful connecting to Slack over Socket Mode")
     try:
         await handler.start_async()
     finally:
+        ticker.shutdown()
         await heartful.close()
     return 0
 
@@ -131,6 +140,48 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_exercises_run_due(args: argparse.Namespace) -> int:
+    """One tick of the daily exercise, for cron and for tests: who is due at --now, sent once."""
+    from datetime import UTC, datetime
+
+    from bot.app import build_heartful, load_prompts
+
+    now = datetime.now(UTC)
+    if args.now:
+        try:
+            now = datetime.fromisoformat(args.now)
+        except ValueError:
+            raise CliError(f"--now '{args.now}' is not an ISO-8601 time, e.g. 2026-11-25T09:00:00+01:00",
+                           EXIT_USAGE) from None
+        if now.tzinfo is None:
+            raise CliError(f"--now '{args.now}' needs a UTC offset, e.g. 2026-11-25T09:00:00Z", EXIT_USAGE)
+    settings = load_settings()
+    if not settings.slack_bot_token:
+        raise settings_error("SLACK_BOT_TOKEN", "is not set")
+    library = load_prompts(settings)
+    _upgrade(settings)
+
+    async def run() -> int:
+        heartful = build_heartful(settings, library=library)
+        try:
+            report = await heartful.daily.tick(now)
+        finally:
+            await heartful.close()
+        for team, user, day, exercise in report.sent:
+            print(f"sent {exercise} to {user} ({team}) for {day}")
+        for team, user, day in report.missed:
+            print(f"missed {user} ({team}) on {day}: past the grace window")
+        for team, user, error in report.stopped:
+            print(f"stopped {user} ({team}): {error}")
+        for team, user, error in report.retried:
+            print(f"will retry {user} ({team}): {error}")
+        print(f"{len(report.sent)} sent, {len(report.missed)} missed, {len(report.stopped)} stopped, "
+              f"{len(report.retried)} to retry, {report.skipped_claimed} claimed elsewhere")
+        return 0
+
+    return asyncio.run(run())
+
+
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     settings = load_settings()
     _upgrade(settings)
@@ -163,6 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
     manifest = commands.add_parser("manifest", help="print the Slack app manifest")
     manifest.add_argument("--http", metavar="URL", help="fill in request URLs for HTTP mode instead of Socket Mode")
     manifest.set_defaults(handler=cmd_manifest)
+
+    exercises = commands.add_parser("exercises", help="daily exercise tasks")
+    exercise_commands = exercises.add_subparsers(dest="exercises_command", required=True, parser_class=_Parser)
+    run_due = exercise_commands.add_parser("run-due", help="send the exercises due now (one tick), then exit")
+    run_due.add_argument("--now", help="the instant to run at, ISO-8601 with an offset (default: now)")
+    run_due.set_defaults(handler=cmd_exercises_run_due)
 
     db = commands.add_parser("db", help="database tasks")
     db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)

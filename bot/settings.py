@@ -24,6 +24,10 @@ README_SECTIONS = {
     "DATABASE_URL": "Using PostgreSQL",
     "LOG_LEVEL": "Settings",
     "PROMPTS_DIR": "Editing the coaching content",
+    "DAILY_GRACE_HOURS": "Daily exercises",
+    "DAILY_CLAIM_LEASE_S": "Daily exercises",
+    "DAILY_SEND_INTERVAL_MS": "Daily exercises",
+    "DAILY_TICK_S": "Daily exercises",
 }
 
 
@@ -37,6 +41,10 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite+aiosqlite:///heartful.db")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     prompts_dir: Path | None = None
+    daily_grace_hours: float = Field(default=3.0, ge=0, le=23)
+    daily_claim_lease_s: int = Field(default=300, ge=30)
+    daily_send_interval_ms: int = Field(default=250, ge=0)
+    daily_tick_s: int = Field(default=60, ge=5, le=3600)
 
     @field_validator("slack_app_token", mode="before")
     @classmethod

@@ -73,3 +73,17 @@ def coach_command_body(text: str, *, response_url: str, channel: str = "C111", u
     fields.update({"command": "/coach", "text": text, "response_url": response_url, "channel_id": channel,
                    "user_id": user, "team_id": team_id})
     return form_body(fields)
+
+
+async def eventually(check, *, timeout: float = 5.0, interval: float = 0.02):  # type: ignore[no-untyped-def]
+    """Poll an async check until it returns something truthy: the app records after it replies."""
+    import asyncio
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"still {result!r} after {timeout}s")
+        await asyncio.sleep(interval)

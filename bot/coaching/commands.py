@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from datetime import time
 from typing import Literal
+
+from bot.coaching.schedule import ScheduleError, parse_days, parse_snooze, parse_time
 
 
 MAX_TEXT = 3000
@@ -18,8 +21,15 @@ USAGE: tuple[tuple[str, str], ...] = (
     ("/coach mute", "stop passive nudges in this channel"),
     ("/coach unmute", "start passive nudges again in this channel"),
     ("/coach mode thread|ephemeral", "reply in the thread for all, or only to the rep who posted"),
+    ("/coach daily on [HH:MM]", "a daily 'ask someone for help' exercise by DM (default 09:00, your timezone)"),
+    ("/coach daily", "your daily exercise settings and the next delivery"),
+    ("/coach daily off", "stop the daily exercise"),
+    ("/coach daily time HH:MM", "change the time, e.g. /coach daily time 08:30"),
+    ("/coach daily days mon-fri", "which days, e.g. mon,wed,fri"),
+    ("/coach daily snooze <N>d", "pause for N days, e.g. /coach daily snooze 3d"),
 )
-SUBCOMMANDS = ("help", "question", "deals", "deal", "mute", "unmute", "mode")
+SUBCOMMANDS = ("help", "question", "deals", "deal", "mute", "unmute", "mode", "daily")
+DAILY_USAGE = "/coach daily [on [HH:MM] | off | time HH:MM | days mon-fri | snooze <N>d]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +67,17 @@ class SetMode:
     mode: Literal["thread", "ephemeral"]
 
 
-CoachRequest = Help | Situation | Question | ListDeals | ShowDeal | SetMuted | SetMode
+@dataclass(frozen=True, slots=True)
+class Daily:
+    """The daily exercise settings: show them, or change one thing."""
+
+    action: Literal["show", "on", "off", "time", "days", "snooze"]
+    at: time | None = None
+    days: frozenset[int] | None = None
+    snooze_days: int | None = None
+
+
+CoachRequest = Help | Situation | Question | ListDeals | ShowDeal | SetMuted | SetMode | Daily
 
 
 class UsageError(Exception):
@@ -110,6 +130,8 @@ def parse_coach_command(text: str) -> CoachRequest:
             shown = f"'{rest}' is not a mode." if rest else "Which mode?"
             raise UsageError(f"{shown} Choose thread or ephemeral.", "/coach mode thread|ephemeral")
         return SetMode(mode=mode)  # type: ignore[arg-type]
+    if command == "daily":
+        return parse_daily(rest)
     if len(text.split()) == 1:
         # One word is a subcommand attempt; a situation takes a few words to describe.
         close = difflib.get_close_matches(command, SUBCOMMANDS, n=1, cutoff=0.6)
@@ -118,3 +140,28 @@ def parse_coach_command(text: str) -> CoachRequest:
         raise UsageError(f"'{word}' is not a /coach subcommand. {hint}",
                          "/coach help, or /coach she says the budget is frozen until March")
     return Situation(text=text)
+
+
+def parse_daily(text: str) -> Daily:
+    action, _, value = text.strip().partition(" ")
+    action, value = action.casefold(), value.strip()
+    try:
+        if action == "":
+            return Daily(action="show")
+        if action == "off" and not value:
+            return Daily(action="off")
+        if action == "on":
+            return Daily(action="on", at=parse_time(value) if value else None)
+        if action == "time" and value:
+            return Daily(action="time", at=parse_time(value))
+        if action == "days" and value:
+            return Daily(action="days", days=parse_days(value))
+        if action == "snooze" and value:
+            return Daily(action="snooze", snooze_days=parse_snooze(value))
+    except ScheduleError as error:
+        raise UsageError(str(error), f"/coach daily {action} " + {
+            "on": "[HH:MM]", "time": "HH:MM", "days": "mon-fri", "snooze": "<N>d"}[action]) from None
+    if action in ("time", "days", "snooze"):
+        example = {"time": "08:30", "days": "mon-fri", "snooze": "3d"}[action]
+        raise UsageError(f"/coach daily {action} needs a value.", f"/coach daily {action} {example}")
+    raise UsageError(f"'{text.strip()}' is not a daily setting.", DAILY_USAGE)

@@ -329,7 +329,7 @@ _THINK = (
     r"|\b(?:not|isn't|aren't|wasn't)\s+(?:quite\s+|yet\s+|fully\s+|100%\s+)?(?:ready|sure|convinced|prepared)\s+"
     r"(?:yet\s+)?(?:to\s+)?(?:decide|commit|sign|move\s+forward|pull\s+the\s+trigger|make\s+(?:a|the)\s+(?:decision|call)|"
     r"go\s+ahead|buy|pull\s+the\s+trigger)\b"
-    r"|\b(?:get|gets|will\s+get|'ll\s+get)\s+back\s+to\s+(?:me|us|you)\s+(?:once|after|when)\s+(?:she|he|they|i|we)(?:'ve|\s+have|\s+has)?\s+"
+    r"|\b(?:get|gets|will\s+get|(?:she|he|they|i|we)'ll\s+get)\s+back\s+to\s+(?:me|us|you)\s+(?:once|after|when)\s+(?:she|he|they|i|we)(?:'ve|\s+have|\s+has)?\s+"
     r"(?:thought|had\s+(?:a\s+)?(?:chance|time)\s+to\s+think|mulled|digested|considered)"
     r"|\b(?:undecided|still\s+deciding|hasn't\s+decided|haven't\s+decided|can't\s+decide|torn)\b"
     r"|\b(?:think|thinking|mull|mulling|ponder|pondering)\s+it\s+over\b"
@@ -390,7 +390,7 @@ _SEND = (
     r"|\b(?:put|throw|get)\s+(?:it|something|that|everything|this|the\s+details)\s+in\s+(?:an?\s+)?(?:email|writing)"
     r"|\b(?:just\s+)?email\s+(?:me|us)\b"
     r"|\bshoot\s+(?:me|us)\s+(?:an?\s+)?(?:email|note|line)"
-    r"|\b(?:wants?|wanted|asked\s+for|asking\s+for|asks\s+for|requested|requesting|needs?|would\s+like|'d\s+like|"
+    r"|\b(?:wants?|wanted|asked\s+for|asking\s+for|asks\s+for|requested|requesting|needs?|would\s+like|(?:she|he|they|i|we)'d\s+like|"
     r"prefers?|rather\s+(?:have|get|see|read))\s+(?:(?:me|us)\s+to\s+send\s+(?:over\s+)?)?"
     r"(?:(?:some|more|a|an|the|any|additional|something\s+in)\s+)?(?:(?:more|written|high-?level|"
     r"additional|product|pricing|marketing|case)\s+)?"
@@ -567,7 +567,7 @@ _NO_INTEREST = (
     r"(?:need|needs|want|wants|looking\s+for|interested\s+in)|relevant\s+(?:to|for)\s+(?:us|them|her|him)|"
     r"(?:a\s+)?priority\s+at\s+all)\b"
     r"|\b(?:we'll|we\s+will|they'll|they\s+will|she'll|he'll|i'll|i\s+will|going\s+to|gonna|will|decided\s+to|chose\s+to|"
-    r"have\s+to|'ll|'d|'re\s+going\s+to|wants\s+to|want\s+to|gotta|think\s+(?:we'll|they'll|i'll)|"
+    r"have\s+to|(?:she|he|they|we|i)(?:'ll|'d|'re\s+going\s+to)|wants\s+to|want\s+to|gotta|think\s+(?:we'll|they'll|i'll)|"
     r"(?:we|they|she|he|i)\s+(?:must|would\s+like\s+to|'d\s+like\s+to|have\s+decided\s+to|'ve\s+decided\s+to))\s+"
     r"(?:(?:have\s+to\s+|politely\s+|respectfully\s+|just\s+|probably\s+|kindly\s+)?)pass\b"
     r"(?!\s+(?:the|it|this|that|along|it\s+on|on\s+to|them|him|her|you|me|us|by|through|over|around|a|an|out|back|up|down|"
@@ -611,60 +611,181 @@ _KIND_PATTERNS: tuple[tuple[StallKind, str], ...] = (
     ("status_quo", _STATUS_QUO),
     ("no_interest", _NO_INTEREST),
 )
-# Named groups in one pass would make every message pay for all kinds; instead each kind has cheap substring anchors.
-_KIND_ANCHORS: dict[StallKind, tuple[str, ...]] = {
-    "think_it_over": (
-        "think", "thought", "sleep", "slept", "mull", "chew", "ponder", "noodle", "marinate", "deliberat", "reflect",
-        "sit with", "sit on", "digest", "consider", "weigh", "fence", "ready", "sure", "convinced", "prepared",
-        "time", "day", "week", "while", "beat", "minute", "moment", "breather", "night", "decide", "torn", "options",
-        "sink in", "settle",
-    ),
-    "consult_others": (
-        "run", "ran ", "float", "bounce", "pass", "check", "talk", "speak", "discuss", "confer", "consult", "sync",
-        "circle up", "align", "huddle", "connect", "regroup", "ask", "loop", "bring", "pull", "buy-in", "buy in",
-        "buyin", "sign-off", "signoff", "sign off", "approv", "blessing", "green", "go-ahead", "goahead", "go ahead",
-        "decision", "board", "legal", "procurement", "committee", "cfo", "ceo", "pay grade", "paygrade", "chain",
-        "on board", "final say", "veto", "alone", "own", "themselves", "herself", "himself", "stakeholder",
-        "consensus", "input", "thumbs", "present", "show", "escalat", "go over", "review", "look at", "walk through",
-        "decides", "signs", "makes the call", "with",
-    ),
-    "send_info": (
-        "send", "email", "e-mail", "shoot", "drop", "forward", "fwd", "mail", "pass along", "flick", "fire", "zip",
-        "ping", "writing", "info", "detail", "material", "deck", "brochure", "pager", "overview", "case stud",
-        "literature", "collateral", "look over", "look through", "read over", "read through", "go over",
-        "go through", "take a look", "have a look", "website", "summary", "documentation",
-    ),
-    "timing": (
-        "time", "timing", "now", "moment", "priorit", "revisit", "reconnect", "regroup", "reconvene", "engage",
-        "touch base", "circle back", "follow up", "pick", "come back", "again", "reach", "check", "ping", "connect",
-        "chat", "speak", "talk", "resume", "start", "evaluat", "assess", "decide", "push", "punt", "defer", "delay",
-        "postpone", "tabl", "shelv", "park", "kick", "bump", "move", "slip", "slid", "hold", "ice", "pause",
-        "burner", "maybe", "busy", "swamped", "slammed", "early", "bandwidth", "capacity", "cycles", "until", "till",
-        "wait", "hang tight", "sit tight", "probably", "possibly", "perhaps", "looking at", "realistically",
-        "earliest", "after the", "timeline", "timeframe", "middle of", "mid-", "going through", "plate",
-        "this quarter", "this year", "down the road", "other time", "later date", "next quarter", "next year",
-    ),
-    "budget": (
-        "budget", "money", "fund", "cash", "spend", "dollars", "dough", "headroom", "wiggle", "freeze", "froze",
-        "afford", "justify", "range", "too ", "price", "pricing", "cost", "quote", "number", "investment",
-        "belt", "broke", "sticker",
-    ),
-    "status_quo": (
-        "with", "status quo", "already", "currently", "locked", "tied", "stuck", "contract", "switch", "change",
-        "replace", "move", "moving", "migrat", "swap", "churn", "leave", "leaving", "rock the boat", "for them",
-        "for us", "for her", "for him", "for now", "current", "existing", "present", "incumbent", "house",
-        "internally", "broke", "spreadsheet", "excel", "pen and paper", "old way", "what they have", "renew",
-    ),
-    "no_interest": (
-        "interest", "not for", "not really for", "not quite for", "not right for", "fit", "not something",
-        "relevant", "priority at all", "pass", "thank", "need", "want", "looking", "market", "shopping", "forward",
-        "ahead", "decided", "chose", "choosing", "deciding", "opted", "opting", "off", "stop", "unsubscribe",
-        "see ", " no", "direction", "declined", "turned", "resonate", "land", "worth", "walk",
-    ),
-}
-_KIND_RES: tuple[tuple[StallKind, tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (kind, _KIND_ANCHORS[kind], re.compile(pattern)) for kind, pattern in _KIND_PATTERNS
-)
+
+
+# --- fast dispatch --------------------------------------------------------------------------------------------------
+# Scanning seven big alternations over every message is too slow. Every alternative starts with a word, so at import
+# we work out each alternative's possible first words (from the regex's own parse tree), scan a message once for any
+# of them with a trie-shaped regex, and try only the alternatives that can start with the word found, at that spot.
+
+
+def _split_top(pattern: str) -> list[str]:
+    """Split a regex at its top-level '|'."""
+    alts: list[str] = []
+    cur: list[str] = []
+    depth = 0
+    in_class = escaped = False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            alts.append("".join(cur))
+            cur = []
+            continue
+        cur.append(ch)
+    alts.append("".join(cur))
+    return alts
+
+
+class _Unknown(Exception):
+    pass
+
+
+def _first_words(pattern: str, budget: int = 20000) -> set[str] | None:
+    """The words ([a-z] runs) a match of `pattern` can start with, or None when that cannot be worked out."""
+    try:
+        from re import _constants as sc  # type: ignore[attr-defined]
+        from re import _parser as sp  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - older layouts
+        try:
+            import sre_constants as sc  # type: ignore[no-redef]
+            import sre_parse as sp  # type: ignore[no-redef]
+        except ImportError:
+            return None
+    letters = frozenset("abcdefghijklmnopqrstuvwxyz")
+    stops = {getattr(sc, n) for n in ("CATEGORY_SPACE", "CATEGORY_DIGIT", "CATEGORY_NOT_WORD") if hasattr(sc, n)}
+    out: set[str] = set()
+    steps = [0]
+
+    def finish(prefix: str) -> None:
+        if not prefix:
+            raise _Unknown
+        out.add(prefix)
+
+    def walk(seq: list, k: int, prefix: str, cont) -> None:  # type: ignore[no-untyped-def]
+        steps[0] += 1
+        if steps[0] > budget:
+            raise _Unknown
+        if k == len(seq):
+            cont(prefix)
+            return
+        op, av = seq[k]
+
+        def nxt(p: str) -> None:
+            walk(seq, k + 1, p, cont)
+
+        if op is sc.LITERAL:
+            ch = chr(av)
+            nxt(prefix + ch) if ch in letters else finish(prefix)
+        elif op in (sc.AT, sc.ASSERT, sc.ASSERT_NOT):
+            nxt(prefix)
+        elif op is sc.SUBPATTERN:
+            walk(list(av[-1]), 0, prefix, nxt)
+        elif op is sc.BRANCH:
+            for alt in av[1]:
+                walk(list(alt), 0, prefix, nxt)
+        elif op is sc.IN:
+            chars: list[str] = []
+            for iop, iav in av:
+                if iop is sc.LITERAL:
+                    chars.append(chr(iav))
+                elif iop is sc.RANGE:
+                    chars.extend(chr(c) for c in range(iav[0], iav[1] + 1))
+                elif iop is sc.CATEGORY and iav in stops:
+                    chars.append(" ")
+                else:
+                    raise _Unknown
+            if len(chars) > 12:
+                raise _Unknown
+            if any(c not in letters for c in chars):
+                finish(prefix)
+            for c in chars:
+                if c in letters:
+                    nxt(prefix + c)
+        elif op in (sc.MAX_REPEAT, sc.MIN_REPEAT):
+            lo, hi, sub = av
+            sub = list(sub)
+            if lo == 0:
+                nxt(prefix)
+            if hi == 0:
+                return
+            if lo > 1:
+                raise _Unknown
+            walk(sub, 0, prefix, nxt)
+            if hi is sc.MAXREPEAT or hi >= 2:
+                walk(sub, 0, prefix, lambda p: walk(sub, 0, p, nxt))
+        elif op is sc.CATEGORY and av in stops:
+            finish(prefix)
+        else:
+            raise _Unknown
+
+    try:
+        walk(list(sp.parse(pattern)), 0, "", finish)
+    except (_Unknown, RecursionError):
+        return None
+    return out
+
+
+def _trie_regex(words: set[str]) -> str:
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            return ("(?:" + body + ")?") if len(alts) == 1 else body + "?"
+        return body
+
+    return build(trie)
+
+
+def _build_dispatch() -> tuple[
+    re.Pattern[str] | None,
+    dict[str, tuple[tuple[StallKind, re.Pattern[str]], ...]],
+    tuple[tuple[StallKind, re.Pattern[str]], ...],
+]:
+    by_word: dict[str, dict[StallKind, list[str]]] = {}
+    always: list[tuple[StallKind, re.Pattern[str]]] = []
+    for kind, pattern in _KIND_PATTERNS:
+        for alt in _split_top(pattern):
+            words = _first_words(alt)
+            if not words:
+                always.append((kind, re.compile(alt)))
+                continue
+            for w in words:
+                by_word.setdefault(w, {}).setdefault(kind, []).append(alt)
+    cache: dict[tuple[str, ...], re.Pattern[str]] = {}
+    dispatch: dict[str, tuple[tuple[StallKind, re.Pattern[str]], ...]] = {}
+    for w, kinds in by_word.items():
+        entries = []
+        for kind, alts in kinds.items():
+            key = tuple(alts)
+            if key not in cache:
+                cache[key] = re.compile("|".join(alts))
+            entries.append((kind, cache[key]))
+        dispatch[w] = tuple(entries)
+    trigger = re.compile(r"(?<![a-z])(?:" + _trie_regex(set(dispatch)) + r")(?![a-z])") if dispatch else None
+    return trigger, dispatch, tuple(always)
+
+
+_TRIGGER_RE, _DISPATCH, _ALWAYS = _build_dispatch()
 
 # --- context signals ------------------------------------------------------------------------------------------------
 
@@ -777,13 +898,15 @@ _SENTENCE_END_CHARS = frozenset(".!?;\n-|\u2022")
 
 def _find_stall(clean: str, low: str, corrections: list[tuple[int, int]] | None) -> Stall | None:
     found: list[tuple[int, int, StallKind]] = []
-    for kind, anchors, pattern in _KIND_RES:
-        for a in anchors:
-            if a in low:
-                break
-        else:
-            continue
-        for m in pattern.finditer(low):
+    if _TRIGGER_RE is not None:
+        for t in _TRIGGER_RE.finditer(low):
+            pos = t.start()
+            for kind, rx in _DISPATCH[t.group()]:
+                m = rx.match(low, pos)
+                if m is not None:
+                    found.append((pos, m.end(), kind))
+    for kind, rx in _ALWAYS:
+        for m in rx.finditer(low):
             found.append((m.start(), m.end(), kind))
     if not found:
         return None

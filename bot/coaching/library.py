@@ -22,6 +22,7 @@ CARE_QUESTIONS_FILE = "care_questions.yaml"
 STEP_BACK_FILE = "step_back.yaml"
 RHYTHM_FILE = "rhythm.yaml"
 BOUNDARIES_FILE = "boundaries.yaml"
+EXERCISES_FILE = "exercises.yaml"
 
 CARE_QUESTION_COUNT = 5
 RHYTHM_STEP_IDS: tuple[str, ...] = ("aware", "responsive", "flexible", "patient", "guiding")
@@ -34,6 +35,9 @@ REQUIRED_MOMENTS: tuple[str, ...] = (
     "lost",
     "stalled",
 )
+EXERCISE_KINDS: tuple[str, ...] = ("skill", "feedback", "introduction", "customer_insight", "personal")
+EXERCISE_MIN_COUNT = 10
+EXERCISE_TITLE_MAX = 60
 
 
 class LibraryError(Exception):
@@ -78,6 +82,15 @@ class BoundaryExample:
     honest_line: str
 
 
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    id: str
+    kind: str  # one of EXERCISE_KINDS
+    title: str
+    text: str
+    reflection: str
+
+
 @dataclass(frozen=True)
 class PromptLibrary:
     care_questions: tuple[CareQuestion, ...]  # exactly five, in file order, ids unique
@@ -87,6 +100,7 @@ class PromptLibrary:
     principles: tuple[BoundaryPrinciple, ...]
     boundary_examples: tuple[BoundaryExample, ...]
     versions: Mapping[str, int]  # file stem -> version
+    exercises: tuple[Exercise, ...] = ()  # >= EXERCISE_MIN_COUNT when loaded, in file order, ids unique
 
     def question(self, id: str) -> CareQuestion:
         for question in self.care_questions:
@@ -106,6 +120,12 @@ class PromptLibrary:
             if step.id == id:
                 return step
         raise KeyError(f"unknown rhythm step id: {id!r}")
+
+    def exercise(self, id: str) -> Exercise:
+        for exercise in self.exercises:
+            if exercise.id == id:
+                return exercise
+        raise KeyError(f"unknown exercise id: {id!r}")
 
 
 def default_prompts_dir() -> Path:
@@ -165,6 +185,19 @@ class _BoundariesFile(_Strict):
     examples: Annotated[list[_Example], Field(min_length=1)]
 
 
+class _Exercise(_Strict):
+    id: _Id
+    kind: _Text
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=EXERCISE_TITLE_MAX)]
+    text: _Text
+    reflection: _Text
+
+
+class _ExercisesFile(_Strict):
+    version: _Version
+    exercises: list[_Exercise]
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # Loading
 
@@ -176,6 +209,7 @@ def load_library(folder: Path) -> PromptLibrary:
     step_back, step_back_version = _StepBackLoader(folder).load()
     rhythm, moments, rhythm_version = _RhythmLoader(folder).load()
     principles, examples, boundaries_version = _BoundariesLoader(folder).load()
+    exercises, exercises_version = _ExercisesLoader(folder).load()
     return PromptLibrary(
         care_questions=care_questions,
         step_back=MappingProxyType(step_back),
@@ -183,12 +217,14 @@ def load_library(folder: Path) -> PromptLibrary:
         moments=MappingProxyType(moments),
         principles=principles,
         boundary_examples=examples,
+        exercises=exercises,
         versions=MappingProxyType(
             {
                 Path(CARE_QUESTIONS_FILE).stem: care_version,
                 Path(STEP_BACK_FILE).stem: step_back_version,
                 Path(RHYTHM_FILE).stem: rhythm_version,
                 Path(BOUNDARIES_FILE).stem: boundaries_version,
+                Path(EXERCISES_FILE).stem: exercises_version,
             }
         ),
     )
@@ -325,6 +361,28 @@ class _BoundariesLoader(_FileLoader):
         return principles, examples, parsed.version
 
 
+class _ExercisesLoader(_FileLoader):
+    filename = EXERCISES_FILE
+    schema = _ExercisesFile
+
+    def load(self) -> tuple[tuple[Exercise, ...], int]:
+        parsed: _ExercisesFile = self.parse()
+        if len(parsed.exercises) < EXERCISE_MIN_COUNT:
+            raise self.fail(
+                "exercises", f"must list at least {EXERCISE_MIN_COUNT} exercises, found {len(parsed.exercises)}"
+            )
+        known = ", ".join(EXERCISE_KINDS)
+        for i, exercise in enumerate(parsed.exercises):
+            if exercise.kind not in EXERCISE_KINDS:
+                raise self.fail(f"exercises[{i}].kind", f"unknown kind {exercise.kind!r} (expected one of {known})")
+        self.check_unique_ids((f"exercises[{i}].id", e.id) for i, e in enumerate(parsed.exercises))
+        exercises = tuple(
+            Exercise(id=e.id, kind=e.kind, title=e.title, text=e.text, reflection=e.reflection)
+            for e in parsed.exercises
+        )
+        return exercises, parsed.version
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # Error wording
 
@@ -365,6 +423,8 @@ def _describe_pydantic_error(error: Mapping[str, Any]) -> str:
         return "unknown key (check the spelling)"
     if kind == "string_too_short":
         return "must not be empty"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters, found {len(value)}"
     if kind == "string_pattern_mismatch":
         return f"{value!r} must use only lowercase letters, digits, '_' and '.'"
     if kind == "too_short":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Literal, get_args
 
@@ -97,3 +97,27 @@ class TimelineEntry:
     outcome: str | None = None
     stall_kind: str | None = None
     question_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RepDaily:
+    """A rep's daily-exercise settings and where their schedule stands."""
+
+    rep_pk: int
+    team_id: str
+    user_id: str
+    tz: str
+    enabled: bool
+    at: time
+    days: frozenset[int]
+    snoozed_until: date | None
+    stopped_reason: str | None
+    next_due_at: datetime | None
+    next_due_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryClaim:
+    delivery_id: int
+    rep: RepDaily
+    local_date: date

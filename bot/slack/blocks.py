@@ -12,7 +12,8 @@ from bot.coach import DealAnswer, UnknownDeal
 from bot.coaching.commands import USAGE, UsageError
 from bot.coaching.guidance import Nudge
 from bot.coaching.library import CareQuestion, PromptLibrary
-from bot.coaching.models import ChannelSettings, Deal, TimelineEntry
+from bot.coaching.models import ChannelSettings, Deal, RepDaily, TimelineEntry
+from bot.coaching.schedule import format_days, local_date, zone
 from bot.coaching.situations import RhythmAdvice
 
 STALL_LABELS = {
@@ -159,4 +160,22 @@ def unknown_deal_message(error: UnknownDeal) -> RenderedMessage:
 def settings_message(settings: ChannelSettings, changed: str) -> RenderedMessage:
     state = "muted (no passive nudges)" if settings.muted else "on"
     text = f"{changed} Nudges in this channel: {state}; reply mode: {settings.reply_mode}."
+    return _message(text, [_section(_escape(text))])
+
+
+def daily_settings_message(rep: RepDaily | None, now: datetime, changed: str = "") -> RenderedMessage:
+    if rep is None or not rep.enabled:
+        state = "Daily exercises are off." if rep else "You have not started daily exercises yet."
+        text = (f"{changed} {state} Turn them on with /coach daily on [HH:MM]: one short 'ask someone for help' "
+                "exercise by DM at your local time.").strip()
+        return _message(text, [_section(_escape(text))])
+    lines = [f"Daily exercise: on, at {rep.at:%H:%M} ({rep.tz}), on {format_days(rep.days)}."]
+    if rep.snoozed_until and rep.snoozed_until >= local_date(now, rep.tz):
+        lines.append(f"Snoozed until {rep.snoozed_until:%a %d %b} (inclusive).")
+    if rep.stopped_reason:
+        lines.append(f"Deliveries are stopped: Slack said {rep.stopped_reason}. /coach daily on starts them again.")
+    elif rep.next_due_at:
+        local = rep.next_due_at.astimezone(zone(rep.tz))
+        lines.append(f"Next one: {local:%a %d %b at %H:%M} your time.")
+    text = " ".join([changed, *lines]).strip()
     return _message(text, [_section(_escape(text))])

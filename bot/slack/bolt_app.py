@@ -11,7 +11,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coach import Coach
-from bot.slack.listeners import commands, home, messages
+from bot.daily_exercises import DailyExercises
+from bot.slack.listeners import commands, exercises, home, messages
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,8 @@ EVENTS_PATH = "/slack/events"
 
 
 def build_bolt_app(
-    *, coach: Coach, client: AsyncWebClient, signing_secret: str, process_before_response: bool = False
+    *, coach: Coach, daily: DailyExercises, client: AsyncWebClient, signing_secret: str,
+    process_before_response: bool = False,
 ) -> AsyncApp:
     app = AsyncApp(
         client=client,
@@ -36,7 +38,8 @@ def build_bolt_app(
 
     messages.register(app, coach)
     home.register(app, coach.library)
-    commands.register(app, coach)
+    commands.register(app, coach, daily)
+    exercises.register(app, daily)
     return app
 
 

@@ -18,7 +18,7 @@ BOT_SCOPES = [
     "users:read",  # users.info: the rep's timezone
     "commands",  # /coach
 ]
-BOT_EVENTS = ["message.channels", "message.groups", "app_home_opened"]
+BOT_EVENTS = ["message.channels", "message.groups", "app_home_opened", "user_change"]  # user_change: tz moves
 
 
 def build_manifest(*, http_base_url: str | None = None) -> dict[str, Any]:

@@ -22,9 +22,15 @@ class LastChoice:
     guidance_id: str | None
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything we store is UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def insert_ignoring_conflict(session: AsyncSession, table: type, values: dict, keys: list[str]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING, so two replicas creating the same row do not fail."""
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    await session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=keys))
 
 
 def _deal(row: tables.Deal) -> Deal:
@@ -37,7 +43,7 @@ def _deal(row: tables.Deal) -> Deal:
         currency=row.currency,
         next_step=row.next_step,
         status=row.status,
-        updated_at=_aware(row.updated_at),
+        updated_at=as_utc(row.updated_at),
     )
 
 
@@ -54,12 +60,6 @@ class Repository:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def _insert_ignoring_conflict(self, session: AsyncSession, table: type, values: dict, keys: list[str]) -> None:
-        """INSERT … ON CONFLICT DO NOTHING, so two replicas creating the same row do not fail."""
-        dialect = session.bind.dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        await session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=keys))
-
     async def claim_event(self, *, event_id: str, team_id: str | None) -> bool:
         """True for the first claim of an event id; False for a Slack retry or another replica's claim."""
         async with self._sessions() as session:
@@ -72,8 +72,8 @@ class Repository:
 
     async def ensure_channel(self, *, team_id: str, channel_id: str) -> ChannelSettings:
         async with self._sessions() as session:
-            await self._insert_ignoring_conflict(session, tables.Workspace, {"team_id": team_id}, ["team_id"])
-            await self._insert_ignoring_conflict(
+            await insert_ignoring_conflict(session, tables.Workspace, {"team_id": team_id}, ["team_id"])
+            await insert_ignoring_conflict(
                 session,
                 tables.Channel,
                 {"team_id": team_id, "channel_id": channel_id, "reply_mode": "thread", "muted": False,
@@ -149,8 +149,8 @@ class Repository:
         """Upsert the deal, apply the fields the update states, and append the event."""
         now = utcnow()
         async with self._sessions() as session:
-            await self._insert_ignoring_conflict(session, tables.Workspace, {"team_id": team_id}, ["team_id"])
-            await self._insert_ignoring_conflict(
+            await insert_ignoring_conflict(session, tables.Workspace, {"team_id": team_id}, ["team_id"])
+            await insert_ignoring_conflict(
                 session,
                 tables.Deal,
                 {"team_id": team_id, "channel_id": channel_id, "name": deal_name, "name_key": deal_name.casefold(),
@@ -243,11 +243,11 @@ class Repository:
             events = await session.scalars(select(tables.DealEvent).where(tables.DealEvent.deal_id == deal_id))
             nudges = await session.scalars(select(tables.Nudge).where(tables.Nudge.deal_id == deal_id))
             entries = [
-                TimelineEntry(at=_aware(e.created_at), kind="update", who=e.user_id, stage=e.stage, amount=e.amount,
+                TimelineEntry(at=as_utc(e.created_at), kind="update", who=e.user_id, stage=e.stage, amount=e.amount,
                               currency=e.currency, next_step=e.next_step, outcome=e.outcome)
                 for e in events
             ] + [
-                TimelineEntry(at=_aware(n.created_at), kind="nudge", who=n.user_id, stall_kind=n.stall_kind,
+                TimelineEntry(at=as_utc(n.created_at), kind="nudge", who=n.user_id, stall_kind=n.stall_kind,
                               question_id=n.question_id)
                 for n in nudges
             ]

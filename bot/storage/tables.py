@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base
@@ -40,14 +40,51 @@ class Channel(Base):
 
 
 class User(Base):
+    """A rep. The daily_* columns are their exercise opt-in; next_due_at is precomputed so that the every-minute
+    tick asks one indexed question: who is due now?"""
+
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id"),
+        Index("ix_users_daily_due", "daily_enabled", "next_due_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
     user_id: Mapped[str] = mapped_column(String(32))
     tz: Mapped[str | None] = mapped_column(String(64))
+    tz_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    daily_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    daily_time: Mapped[str] = mapped_column(String(5), default="09:00", server_default="09:00")
+    daily_days: Mapped[str] = mapped_column(String(32), default="0,1,2,3,4", server_default="0,1,2,3,4")
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    stopped_reason: Mapped[str | None] = mapped_column(String(64))  # user_not_found, account_inactive, …
+    next_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_due_date: Mapped[date | None] = mapped_column(Date)  # the rep's local date of next_due_at
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Delivery(Base):
+    """One daily exercise for one rep on one local date. The unique key is the claim: exactly once per day,
+    across ticks, restarts and replicas."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("user_pk", "local_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_pk: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # claimed | sent | failed | missed
+    exercise_id: Mapped[str | None] = mapped_column(String(80))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    dm_channel: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(String(16))  # done | skipped
+    outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    what_asked: Mapped[str | None] = mapped_column(Text)  # the rep's reflection: never sent to a model
+    how_it_felt: Mapped[str | None] = mapped_column(Text)
 
 
 class Deal(Base):

@@ -11,7 +11,7 @@ from bot.app import load_prompts
 from bot.settings import load_settings
 from bot.storage import tables
 from tests.fakes.slack_api import FakeSlackApi
-from tests.slack_requests import channel_message_event, load_event
+from tests.slack_requests import channel_message_event, eventually, load_event
 
 STALL = "Spoke to Dana at Acme, she wants to think it over"
 
@@ -45,8 +45,11 @@ async def test_stall_gets_step_back_guidance_and_one_verbatim_care_question_in_t
     assert sum(text in call.args["text"] for text in care_question_texts()) == 1  # exactly one question
     assert call.args["blocks"][0]["type"] == "section"
 
-    async with running_app.heartful.repository._sessions() as session:
-        nudge = (await session.scalars(select(tables.Nudge))).one()
+    async def recorded_nudges():  # type: ignore[no-untyped-def]
+        async with running_app.heartful.repository._sessions() as session:
+            return (await session.scalars(select(tables.Nudge))).all()
+
+    [nudge] = await eventually(recorded_nudges)
     assert (nudge.stall_kind, nudge.message_ts, nudge.thread_ts) == ("think_it_over", "1700000001.000100",
                                                                     "1700000001.000100")
     assert nudge.rotation_key == "deal:C111:acme"

@@ -7,7 +7,7 @@ import copy
 import time
 
 from bot.storage import tables
-from tests.slack_requests import channel_message_event, load_event
+from tests.slack_requests import channel_message_event, eventually, load_event
 
 STALL = "Spoke to Dana at Acme, she wants to think it over"
 
@@ -42,7 +42,7 @@ async def test_a_slack_retry_of_the_same_event_never_causes_a_second_reply(runni
     assert (first.status, retry.status) == (200, 200)
     await quiet()
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
-    assert await running_app.heartful.repository.count(tables.Nudge) == 1
+    assert await eventually(lambda: running_app.heartful.repository.count(tables.Nudge)) == 1
     assert await running_app.heartful.repository.count(tables.ProcessedEvent) == 1
 
 

@@ -49,7 +49,13 @@ def test_default_prompts_dir_is_the_repo_prompts_folder() -> None:
 
 
 def test_real_folder_loads_with_versions(library: PromptLibrary) -> None:
-    assert dict(library.versions) == {"care_questions": 1, "step_back": 1, "rhythm": 1, "boundaries": 1}
+    assert dict(library.versions) == {
+        "care_questions": 1,
+        "step_back": 1,
+        "rhythm": 1,
+        "boundaries": 1,
+        "exercises": 1,
+    }
 
 
 def test_exactly_five_care_questions_in_order(library: PromptLibrary) -> None:
@@ -396,3 +402,154 @@ def test_label_uses_the_folder_name(tmp_path: Path) -> None:
 
 def test_library_error_is_an_exception() -> None:
     assert issubclass(LibraryError, Exception)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Exercises (the daily "ask someone for help" DM)
+
+
+def test_exercises_load_in_file_order(library: PromptLibrary) -> None:
+    from bot.coaching.library import EXERCISE_KINDS, Exercise
+
+    assert len(library.exercises) >= 10
+    assert library.exercises[0].id == "skill_spreadsheet"
+    assert all(isinstance(e, Exercise) for e in library.exercises)
+    assert {e.kind for e in library.exercises} == set(EXERCISE_KINDS)
+    ids = [e.id for e in library.exercises]
+    assert len(ids) == len(set(ids))
+    for exercise in library.exercises:
+        assert exercise.title and len(exercise.title) <= 60, exercise.id
+        assert exercise.text and exercise.reflection, exercise.id
+        assert exercise.text == exercise.text.strip() and "\n" not in exercise.text, exercise.id
+        assert exercise.reflection.endswith("?"), exercise.id
+
+
+def test_exercise_lookup_by_id(library: PromptLibrary) -> None:
+    assert library.exercise("skill_spreadsheet").kind == "skill"
+    with pytest.raises(KeyError):
+        library.exercise("nope")
+
+
+def test_exercises_default_to_empty_for_existing_constructors(library: PromptLibrary) -> None:
+    bare = PromptLibrary(
+        care_questions=library.care_questions,
+        step_back=library.step_back,
+        rhythm=library.rhythm,
+        moments=library.moments,
+        principles=library.principles,
+        boundary_examples=library.boundary_examples,
+        versions=library.versions,
+    )
+    assert bare.exercises == ()
+    with pytest.raises(KeyError):
+        bare.exercise("skill_spreadsheet")
+
+
+def _exercise(n: int, kind: str = "skill") -> dict[str, str]:
+    return {"id": f"ex_{n}", "kind": kind, "title": f"Title {n}", "text": "Ask someone.", "reflection": "How?"}
+
+
+def test_exercises_missing_file(prompts: Path) -> None:
+    (prompts / "exercises.yaml").unlink()
+    assert _error(prompts).startswith("prompts/exercises.yaml: file not found")
+
+
+def test_exercises_yaml_syntax_error(prompts: Path) -> None:
+    (prompts / "exercises.yaml").write_text("version: 1\nexercises:\n  - id: [oops\n", encoding="utf-8")
+    assert re.match(r"prompts/exercises\.yaml: line \d+, column \d+: invalid YAML: ", _error(prompts))
+
+
+def test_exercises_wrong_top_level(prompts: Path) -> None:
+    (prompts / "exercises.yaml").write_text("- a\n", encoding="utf-8")
+    assert _error(prompts) == (
+        "prompts/exercises.yaml: (top level): must be a mapping with keys version, exercises, found a list"
+    )
+
+
+def test_exactly_ten_exercises_is_enough(prompts: Path) -> None:
+    _edit(prompts, "exercises.yaml", lambda d: d.update(exercises=[_exercise(n) for n in range(10)]))
+    assert len(load_library(prompts).exercises) == 10
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.pop("version"), "prompts/exercises.yaml: version: missing (required)"),
+        (lambda d: d.pop("exercises"), "prompts/exercises.yaml: exercises: missing (required)"),
+        (
+            lambda d: d["exercises"][3].pop("reflection"),
+            "prompts/exercises.yaml: exercises[3].reflection: missing (required)",
+        ),
+        (
+            lambda d: d["exercises"][0].pop("kind"),
+            "prompts/exercises.yaml: exercises[0].kind: missing (required)",
+        ),
+        (
+            lambda d: d.update(exercise=[]),
+            "prompts/exercises.yaml: exercise: unknown key (check the spelling)",
+        ),
+        (
+            lambda d: d["exercises"][2].update(prompt="x"),
+            "prompts/exercises.yaml: exercises[2].prompt: unknown key (check the spelling)",
+        ),
+        (
+            lambda d: d["exercises"][1].update(text=""),
+            "prompts/exercises.yaml: exercises[1].text: must not be empty",
+        ),
+        (
+            lambda d: d["exercises"][1].update(title="  "),
+            "prompts/exercises.yaml: exercises[1].title: must not be empty",
+        ),
+        (
+            lambda d: d["exercises"][5].update(reflection=None),
+            "prompts/exercises.yaml: exercises[5].reflection: must not be empty",
+        ),
+        (
+            lambda d: d["exercises"][0].update(id=""),
+            "prompts/exercises.yaml: exercises[0].id: must not be empty",
+        ),
+        (
+            lambda d: d["exercises"][0].update(id="Skill Sheet"),
+            "prompts/exercises.yaml: exercises[0].id: 'Skill Sheet' must use only lowercase letters,"
+            " digits, '_' and '.'",
+        ),
+        (
+            lambda d: d["exercises"][0].update(title="x" * 61),
+            "prompts/exercises.yaml: exercises[0].title: must be at most 60 characters, found 61",
+        ),
+        (
+            lambda d: d["exercises"][4].update(id="skill_spreadsheet"),
+            "prompts/exercises.yaml: exercises[4].id: duplicate id 'skill_spreadsheet'"
+            " (already used at exercises[0].id)",
+        ),
+        (
+            lambda d: d["exercises"][7].update(kind="pitch"),
+            "prompts/exercises.yaml: exercises[7].kind: unknown kind 'pitch' (expected one of skill, feedback,"
+            " introduction, customer_insight, personal)",
+        ),
+        (
+            lambda d: d["exercises"][7].update(kind="Skill"),
+            "prompts/exercises.yaml: exercises[7].kind: unknown kind 'Skill' (expected one of skill, feedback,"
+            " introduction, customer_insight, personal)",
+        ),
+        (
+            lambda d: d.update(exercises=[_exercise(n) for n in range(9)]),
+            "prompts/exercises.yaml: exercises: must list at least 10 exercises, found 9",
+        ),
+        (
+            lambda d: d.update(exercises=[]),
+            "prompts/exercises.yaml: exercises: must list at least 10 exercises, found 0",
+        ),
+        (
+            lambda d: d.update(version="1"),
+            "prompts/exercises.yaml: version: must be an integer, found string '1'",
+        ),
+        (
+            lambda d: d["exercises"][0].update(text=["ask"]),
+            "prompts/exercises.yaml: exercises[0].text: must be a string, found list ['ask']",
+        ),
+    ],
+)
+def test_broken_exercises_give_one_line(prompts: Path, change: Callable[[Any], Any], expected: str) -> None:
+    _edit(prompts, "exercises.yaml", change)
+    assert _error(prompts) == expected

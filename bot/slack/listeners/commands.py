@@ -7,21 +7,27 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coach import Coach, CommandContext, UnknownDeal
 from bot.coaching import commands as grammar
 from bot.coaching.guidance import Nudge
+from bot.daily_exercises import DailyExercises
 from bot.slack import blocks
 from bot.slack.blocks import RenderedMessage
 
 log = logging.getLogger(__name__)
 
 
-async def answer(coach: Coach, ctx: CommandContext, request: grammar.CoachRequest) -> RenderedMessage:
+async def answer(coach: Coach, daily: DailyExercises, ctx: CommandContext, request: grammar.CoachRequest,
+                 client: AsyncWebClient) -> RenderedMessage:
     """The reply to a parsed request. Everything here may touch the database, so it runs after the ack."""
     now = datetime.now(UTC)
     try:
         match request:
+            case grammar.Daily():
+                return await answer_daily(daily, ctx, request, client, now)
             case grammar.Situation(text=text):
                 advice = await coach.coach_situation(ctx, text)
                 return blocks.nudge_message(advice) if isinstance(advice, Nudge) else blocks.rhythm_message(advice)
@@ -45,9 +51,43 @@ async def answer(coach: Coach, ctx: CommandContext, request: grammar.CoachReques
         return blocks.unknown_deal_message(error)
 
 
-def register(app: AsyncApp, coach: Coach) -> None:
+async def _slack_timezone(client: AsyncWebClient, user_id: str) -> str | None:
+    """The rep's timezone from their Slack profile; None when Slack cannot tell us right now."""
+    try:
+        answer_ = await client.users_info(user=user_id)
+    except SlackApiError as error:
+        log.warning("users.info for %s failed: %s", user_id, error.response.get("error"))
+        return None
+    return (answer_.get("user") or {}).get("tz")
+
+
+async def answer_daily(daily: DailyExercises, ctx: CommandContext, request: grammar.Daily, client: AsyncWebClient,
+                       now: datetime) -> RenderedMessage:
+    who = {"team_id": ctx.team_id, "user_id": ctx.user_id, "now": now}
+    match request.action:
+        case "show":
+            return blocks.daily_settings_message(await daily.settings(team_id=ctx.team_id, user_id=ctx.user_id), now)
+        case "on":
+            tz = await _slack_timezone(client, ctx.user_id)  # refreshed at every opt-in
+            rep = await daily.update(**who, enabled=True, at=request.at, tz=tz)
+            return blocks.daily_settings_message(rep, now, "Daily exercises are on.")
+        case "off":
+            rep = await daily.update(**who, enabled=False)
+            return blocks.daily_settings_message(rep, now, "Stopped.")
+        case "time":
+            rep = await daily.update(**who, at=request.at)
+            return blocks.daily_settings_message(rep, now, f"Time set to {request.at:%H:%M}.")
+        case "days":
+            rep = await daily.update(**who, days=request.days)
+            return blocks.daily_settings_message(rep, now, "Days updated.")
+        case _:
+            rep = await daily.update(**who, snooze_days=request.snooze_days)
+            return blocks.daily_settings_message(rep, now, f"Snoozed for {request.snooze_days} days.")
+
+
+def register(app: AsyncApp, coach: Coach, daily: DailyExercises) -> None:
     @app.command("/coach")
-    async def on_coach(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_coach(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
         try:
             request = grammar.parse_coach_command(command.get("text", ""))
         except grammar.UsageError as error:
@@ -61,7 +101,7 @@ def register(app: AsyncApp, coach: Coach) -> None:
         await ack()  # Slack has its 200 now; the answer follows through response_url
         ctx = CommandContext(team_id=command["team_id"], channel_id=command["channel_id"], user_id=command["user_id"])
         try:
-            message = await answer(coach, ctx, request)
+            message = await answer(coach, daily, ctx, request, client)
         except Exception:
             log.exception("/coach %s failed", type(request).__name__)
             message = RenderedMessage(

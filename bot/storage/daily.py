@@ -1,0 +1,240 @@
+"""Queries for the daily exercise: opt-in, who is due, claims, outcomes. The claim is the unique
+(rep, local date) row in `deliveries`; APScheduler's job stores cannot be shared between processes, so the
+database, not the scheduler, decides who is due."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.coaching.models import DeliveryClaim, RepDaily
+from bot.coaching.schedule import Slot
+from bot.storage import tables
+from bot.storage.repository import as_utc, insert_ignoring_conflict
+
+
+def _days(text: str) -> frozenset[int]:
+    return frozenset(int(d) for d in text.split(",") if d)
+
+
+def _rep(row: tables.User) -> RepDaily:
+    hour, minute = (int(p) for p in row.daily_time.split(":"))
+    return RepDaily(
+        rep_pk=row.id, team_id=row.team_id, user_id=row.user_id, tz=row.tz or "UTC", enabled=row.daily_enabled,
+        at=time(hour, minute), days=_days(row.daily_days), snoozed_until=row.snoozed_until,
+        stopped_reason=row.stopped_reason, next_due_at=as_utc(row.next_due_at) if row.next_due_at else None,
+        next_due_date=row.next_due_date,
+    )
+
+
+class DailyRepository:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def rep(self, *, team_id: str, user_id: str) -> RepDaily | None:
+        async with self._sessions() as session:
+            row = await session.scalar(
+                select(tables.User).where(tables.User.team_id == team_id, tables.User.user_id == user_id)
+            )
+            return _rep(row) if row else None
+
+    async def rep_by_pk(self, rep_pk: int) -> RepDaily:
+        async with self._sessions() as session:
+            row = await session.get(tables.User, rep_pk)
+            assert row is not None
+            return _rep(row)
+
+    async def save_settings(
+        self, *, team_id: str, user_id: str, enabled: bool, at: time, days: frozenset[int],
+        snoozed_until: date | None, tz: str | None, slot: Slot | None, now: datetime,
+    ) -> RepDaily:
+        """Upsert the rep's settings and their next slot. A new opt-in also clears a stop reason."""
+        async with self._sessions() as session:
+            await insert_ignoring_conflict(session, tables.Workspace, {"team_id": team_id}, ["team_id"])
+            await insert_ignoring_conflict(
+                session, tables.User, {"team_id": team_id, "user_id": user_id, "created_at": now},
+                ["team_id", "user_id"],
+            )
+            values: dict[str, object] = {
+                "daily_enabled": enabled, "daily_time": f"{at:%H:%M}",
+                "daily_days": ",".join(str(d) for d in sorted(days)), "snoozed_until": snoozed_until,
+                "next_due_at": slot.due_at if slot else None, "next_due_date": slot.local_date if slot else None,
+            }
+            if tz is not None:
+                values |= {"tz": tz, "tz_checked_at": now}
+            if enabled:
+                values["stopped_reason"] = None
+            await session.execute(
+                update(tables.User)
+                .where(tables.User.team_id == team_id, tables.User.user_id == user_id)
+                .values(**values)
+            )
+            await session.commit()
+        rep = await self.rep(team_id=team_id, user_id=user_id)
+        assert rep is not None
+        return rep
+
+    async def due_reps(self, *, now: datetime, limit: int = 500) -> list[RepDaily]:
+        """Opted-in reps whose next delivery time has passed. Served by ix_users_daily_due."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(tables.User)
+                .where(
+                    tables.User.daily_enabled.is_(True),
+                    tables.User.next_due_at <= now,
+                    tables.User.stopped_reason.is_(None),
+                )
+                .order_by(tables.User.next_due_at)
+                .limit(limit)
+            )
+            return [_rep(row) for row in rows]
+
+    async def claim(self, *, rep: RepDaily, local_date: date, now: datetime, lease: timedelta) -> DeliveryClaim | None:
+        """Claim today's delivery for this rep. None when another tick or replica has it, or it is done.
+
+        A claim older than `lease` that never became 'sent' belongs to a process that died between claim and
+        send: it is taken over by exactly one claimant (a conditional UPDATE), so the day is neither lost nor
+        doubled."""
+        async with self._sessions() as session:
+            session.add(tables.Delivery(user_pk=rep.rep_pk, local_date=local_date, status="claimed", claimed_at=now))
+            try:
+                await session.commit()
+            except IntegrityError:
+                await session.rollback()
+            else:
+                delivery_id = await session.scalar(
+                    select(tables.Delivery.id).where(
+                        tables.Delivery.user_pk == rep.rep_pk, tables.Delivery.local_date == local_date
+                    )
+                )
+                return DeliveryClaim(delivery_id=int(delivery_id), rep=rep, local_date=local_date)  # type: ignore
+            taken_over = await session.execute(
+                update(tables.Delivery)
+                .where(
+                    tables.Delivery.user_pk == rep.rep_pk,
+                    tables.Delivery.local_date == local_date,
+                    tables.Delivery.status == "claimed",
+                    tables.Delivery.claimed_at < now - lease,
+                )
+                .values(claimed_at=now)
+                .returning(tables.Delivery.id)
+            )
+            delivery_id = taken_over.scalar()
+            await session.commit()
+            return DeliveryClaim(delivery_id=delivery_id, rep=rep, local_date=local_date) if delivery_id else None
+
+    async def delivery_status(self, *, rep_pk: int, local_date: date) -> str | None:
+        async with self._sessions() as session:
+            return await session.scalar(
+                select(tables.Delivery.status).where(
+                    tables.Delivery.user_pk == rep_pk, tables.Delivery.local_date == local_date
+                )
+            )
+
+    async def release(self, delivery_id: int) -> None:
+        """A send that failed for a reason worth retrying: let a later tick claim the day again."""
+        async with self._sessions() as session:
+            await session.execute(delete(tables.Delivery).where(tables.Delivery.id == delivery_id))
+            await session.commit()
+
+    async def mark_sent(self, *, delivery_id: int, exercise_id: str, dm_channel: str, message_ts: str,
+                        now: datetime) -> None:
+        async with self._sessions() as session:
+            await session.execute(
+                update(tables.Delivery).where(tables.Delivery.id == delivery_id).values(
+                    status="sent", exercise_id=exercise_id, dm_channel=dm_channel, message_ts=message_ts, sent_at=now
+                )
+            )
+            await session.commit()
+
+    async def mark_failed(self, *, delivery_id: int, error: str) -> None:
+        async with self._sessions() as session:
+            await session.execute(
+                update(tables.Delivery).where(tables.Delivery.id == delivery_id).values(status="failed", error=error)
+            )
+            await session.commit()
+
+    async def mark_missed(self, *, rep: RepDaily, local_date: date, now: datetime) -> None:
+        async with self._sessions() as session:
+            await insert_ignoring_conflict(
+                session, tables.Delivery,
+                {"user_pk": rep.rep_pk, "local_date": local_date, "status": "missed", "claimed_at": now},
+                ["user_pk", "local_date"],
+            )
+            await session.commit()
+
+    async def advance(self, *, rep_pk: int, slot: Slot | None, only_from: date | None = None) -> None:
+        """Move the rep's next delivery on. With `only_from`, only if it still points at that date, so a
+        late replica never moves a schedule back."""
+        async with self._sessions() as session:
+            statement = update(tables.User).where(tables.User.id == rep_pk)
+            if only_from is not None:
+                statement = statement.where(tables.User.next_due_date == only_from)
+            await session.execute(statement.values(
+                next_due_at=slot.due_at if slot else None, next_due_date=slot.local_date if slot else None
+            ))
+            await session.commit()
+
+    async def stop(self, *, rep_pk: int, reason: str) -> None:
+        async with self._sessions() as session:
+            await session.execute(update(tables.User).where(tables.User.id == rep_pk).values(stopped_reason=reason))
+            await session.commit()
+
+    async def set_tz(self, *, rep_pk: int, tz: str, now: datetime) -> None:
+        async with self._sessions() as session:
+            await session.execute(
+                update(tables.User).where(tables.User.id == rep_pk).values(tz=tz, tz_checked_at=now)
+            )
+            await session.commit()
+
+    async def recent_exercise_ids(self, *, rep_pk: int, limit: int = 10) -> list[str]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(tables.Delivery.exercise_id)
+                .where(tables.Delivery.user_pk == rep_pk, tables.Delivery.exercise_id.is_not(None))
+                .order_by(tables.Delivery.local_date.desc(), tables.Delivery.id.desc())
+                .limit(limit)
+            )
+            return [r for r in rows if r]
+
+    async def done_dates(self, *, rep_pk: int, since: date) -> list[date]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(tables.Delivery.local_date).where(
+                    tables.Delivery.user_pk == rep_pk, tables.Delivery.outcome == "done",
+                    tables.Delivery.local_date >= since,
+                )
+            )
+            return list(rows)
+
+    async def delivery_for_message(self, *, dm_channel: str, message_ts: str) -> tuple[int, RepDaily, date] | None:
+        async with self._sessions() as session:
+            row = (await session.execute(
+                select(tables.Delivery, tables.User)
+                .join(tables.User, tables.User.id == tables.Delivery.user_pk)
+                .where(tables.Delivery.dm_channel == dm_channel, tables.Delivery.message_ts == message_ts)
+            )).first()
+            return (row[0].id, _rep(row[1]), row[0].local_date) if row else None
+
+    async def set_exercise(self, *, delivery_id: int, exercise_id: str) -> None:
+        async with self._sessions() as session:
+            await session.execute(
+                update(tables.Delivery).where(tables.Delivery.id == delivery_id).values(exercise_id=exercise_id)
+            )
+            await session.commit()
+
+    async def record_outcome(self, *, delivery_id: int, outcome: str, now: datetime, what_asked: str | None = None,
+                             how_it_felt: str | None = None) -> None:
+        async with self._sessions() as session:
+            values: dict[str, object] = {"outcome": outcome, "outcome_at": now}
+            if what_asked is not None:
+                values |= {"what_asked": what_asked, "how_it_felt": how_it_felt}
+            await session.execute(update(tables.Delivery).where(tables.Delivery.id == delivery_id).values(**values))
+            await session.commit()
+
+    async def delivery_row(self, delivery_id: int) -> tables.Delivery | None:
+        async with self._sessions() as session:
+            return await session.get(tables.Delivery, delivery_id)
