@@ -152,15 +152,19 @@ class DailyExercises:
         assert rep.next_due_at is not None and rep.next_due_date is not None
         schedule = schedule_of(rep)
         slot = Slot(local_date=rep.next_due_date, due_at=rep.next_due_at)
-        upcoming = next_slot(schedule, now=now, after=slot.local_date, grace=timedelta(0))
-        decision = decide(slot, now=now, grace=self.timings.grace)
-        if decision == "wait":
-            return
-        if decision == "missed":  # the app was down past the grace window: skip the day, never send at 3 a.m.
+        while decide(slot, now=now, grace=self.timings.grace) == "missed":
+            # The app was down past the grace window: skip that day (never send at 3 a.m.) and look at the next,
+            # which may be due right now.
             await self.repository.mark_missed(rep=rep, local_date=slot.local_date, now=now)
-            await self.repository.advance(rep_pk=rep.rep_pk, slot=upcoming, only_from=slot.local_date)
+            following = next_slot(schedule, now=now, after=slot.local_date, grace=self.timings.grace)
+            await self.repository.advance(rep_pk=rep.rep_pk, slot=following, only_from=slot.local_date)
             report.missed.append((rep.team_id, rep.user_id, slot.local_date))
+            if following is None:
+                return
+            slot = following
+        if decide(slot, now=now, grace=self.timings.grace) == "wait":
             return
+        upcoming = next_slot(schedule, now=now, after=slot.local_date)
         claim = await self.repository.claim(rep=rep, local_date=slot.local_date, now=now, lease=self.timings.lease)
         if claim is None:
             status = await self.repository.delivery_status(rep_pk=rep.rep_pk, local_date=slot.local_date)

@@ -87,3 +87,27 @@ async def eventually(check, *, timeout: float = 5.0, interval: float = 0.02):  #
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"still {result!r} after {timeout}s")
         await asyncio.sleep(interval)
+
+
+def block_action_body(*, action_id: str, value: str, channel: str, message_ts: str, user: str = "W111") -> bytes:
+    """interactivity/block_actions_message_button.json (a real payload) pointed at our button and message."""
+    payload = json.loads((fixtures_dir() / "interactivity" / "block_actions_message_button.json").read_text())
+    payload["container"].update({"channel_id": channel, "message_ts": message_ts})
+    payload["channel"]["id"] = channel
+    payload["message"]["ts"] = message_ts
+    payload["actions"][0].update({"action_id": action_id, "value": value})
+    payload["user"]["id"] = user
+    return form_body({"payload": json.dumps(payload)})
+
+
+def view_submission_body(*, callback_id: str, private_metadata: str, values: dict[str, str], user: str = "W111"
+                         ) -> bytes:
+    """interactivity/view_submission.json (a real payload) with our callback, metadata and input values."""
+    payload = json.loads((fixtures_dir() / "interactivity" / "view_submission.json").read_text())
+    payload["view"]["callback_id"] = callback_id
+    payload["view"]["private_metadata"] = private_metadata
+    payload["view"]["state"]["values"] = {
+        block: {block: {"type": "plain_text_input", "value": value}} for block, value in values.items()
+    }
+    payload["user"]["id"] = user
+    return form_body({"payload": json.dumps(payload)})

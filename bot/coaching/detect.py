@@ -288,16 +288,17 @@ _OBJ = (
 )
 # Who a prospect checks with.
 _TARGET = (
-    r"(?:(?:her|his|their|the|its|our|my|your|a|an|some|with)\s+)?(?:(?:business|life|co-?|own|direct|new|whole|"
-    r"exec(?:utive)?|leadership|senior|finance|legal|it|security|procurement|purchasing|board|management|tech|"
-    r"technical|ops|operations|engineering|sales|marketing|hr|other)\s+)?"
+    r"(?:(?:her|his|their|the|its|our|my|your|a|an|some|with|all|everyone\s+on)\s+)?(?:(?:rest|whole|other\s+members|members)\s+of\s+"
+    r"(?:the\s+|their\s+|her\s+|his\s+)?)?(?:[a-z][\w-]*\s+){0,2}?"
     r"(?:partners?|spouse|wife|husband|better\s+half|boss(?:es)?|manager|mgr|director|dir|vp|svp|evp|cfo|ceo|cto|"
     r"cio|cmo|coo|cro|ciso|gm|founders?|co-?founders?|board(?:\s+of\s+directors)?|owners?|team|teams|legal|"
     r"lawyers?|attorneys?|counsel|procurement|purchasing|finance|accounting|accountant|bookkeeper|controller|"
     r"treasurer|it|security|infosec|leadership|execs?|executives?|higher[- ]?ups|management|committee|stakeholders|"
     r"head\s+of\s+\w+|superiors?|family|investors?|dad|mom|father|mother|brother|sister|president|chairman|"
     r"decision[- ]makers?|signing\s+authority|people|colleagues|cofounder|co-founder|leaders|department|"
-    r"principal|superintendent|council|group|c-suite|c\s+suite|bank|lender|landlord|advisors?|consultant)\b"
+    r"principal|superintendent|council|group|c-suite|c\s+suite|bank|lender|landlord|advisors?|consultant|gc|"
+    r"general\s+counsel|partnership|partners|trustees|shareholders|co-?owners?|business\s+partner|regional\s+\w+|"
+    r"analysts?|finance\s+folks|higher\s+ups|the\s+top|hq|headquarters|parent\s+company|corporate|director\s+of\s+\w+)\b"
 )
 
 _THINK = (
@@ -414,7 +415,8 @@ _TIMING_WHEN = (
     r"fy\s*\d*|budget\s+season|(?:their|the|her|his)\s+(?:re-?org|reorg|merger|audit|launch|migration|"
     r"fiscal\s+year|budget\s+cycle|planning\s+cycle|restructuring|acquisition|funding\s+round|raise)|"
     r"year[- ]end|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:year|quarter)|the\s+(?:start|beginning)\s+of\s+(?:next|the)\s+\w+|"
-    r"20\d\d|things\s+(?:calm|settle)\s+down|the\s+dust\s+settles|(?:a\s+)?later\s+date)"
+    r"20\d\d|things\s+(?:calm|settle)\s+down|the\s+dust\s+settles|(?:a\s+)?later\s+date|(?:their|the)\s+busy\s+season|"
+    r"(?:their|the)\s+(?:\w+\s+)?(?:season|rush|period|close|renewal|contract\s+(?:is\s+up|ends|runs\s+out)))(?![a-z])"
 )
 
 _TIMING = (
@@ -548,8 +550,8 @@ _STATUS_QUO = (
     r"|\b(?:current|existing|present|incumbent)\s+(?:\w+\s+){0,2}?(?:vendor|provider|tool|solution|setup|system|platform|"
     r"software|crm|process|stack|spreadsheets?)\s+(?:works|is\s+(?:working|fine|good|enough|ok|okay)|does\s+the\s+job|"
     r"is\s+good\s+enough|gets\s+the\s+job\s+done|serves\s+(?:them|us))\b"
-    r"|\b(?:built|build|building|developed|do|doing|does|handle|handles|handling|keep|keeping|manage|managing)\s+"
-    r"(?:it|this|that|things|something|their\s+own|our\s+own|everything|a\s+solution|it\s+all)?\s*(?:in-?house|internally)\b"
+    r"|\b(?:do|doing|does|handle|handles|handling|keep|keeping|manage|managing)\s+"
+    r"(?:it|this|that|things|everything|it\s+all)\s+(?:in-?house|internally)\s+(?:just\s+)?fine\b"
     r"|\b(?:if\s+it\s+ain't\s+broke|ain't\s+broke|rock\s+the\s+boat)\b"
     r"|\b(?:spreadsheets?|excel|pen\s+and\s+paper|the\s+old\s+way|what\s+they\s+have)\s+(?:works?|is\s+(?:working|fine|enough)"
     r"|does\s+the\s+job|gets\s+the\s+job\s+done)\b"
@@ -587,14 +589,15 @@ _NO_INTEREST = (
     r"proceeding|go\s+ahead|going\s+ahead|buy|buying|purchase|purchasing|pursue|pursuing|continue|it|this|us|signing|sign)\b"
     r"|\b(?:take|remove|took|removed)\s+(?:me|us|them|her|him)\s+off\s+(?:your|the|their)\s+(?:\w+\s+)?list\b"
     r"|\bstop\s+(?:emailing|calling|contacting|reaching\s+out|messaging|following\s+up)\b"
-    r"|\bunsubscribe\b"
+    r"|\bunsubscribe[ds]?\b(?!\s+me\b)"
     r"|\b(?:don't|doesn't|didn't)\s+see\s+(?:the|any|much|a)\s+(?:real\s+)?(?:value|need|use|point|fit)\b"
     r"|\b(?:hard|firm|flat|clear|polite|definite)\s+no\b"
     r"|\b(?:going|went|go|heading)\s+(?:in\s+)?(?:a\s+)?(?:different|another|other)\s+direction\b"
     r"|\bno\s+(?:need|use|place|appetite)\s+for\s+(?:it|this|that|us|our\s+\w+|a\s+tool\s+like\s+this|the\s+product|"
     r"what\s+we\s+(?:do|sell|offer))\b"
     r"|\b(?:declined|turned\s+(?:us|it|me)\s+down|turned\s+down\s+(?:the|our)|said\s+no|says\s+no|saying\s+no|"
-    r"(?:it's|its|it\s+is|answer\s+is|that's)\s+a\s+no)\b"
+    r"(?:it's|its|it\s+is|answer\s+is|that's)\s+a\s+no)\b(?!\s+(?:need|budget|problem|issue|worries|rush|way|longer|one|"
+    r"more|to\b|further|objections?|concerns?|changes?|decision))"
     r"|\b(?:doesn't|don't|didn't)\s+(?:resonate|land)\b"
     r"|\bnot\s+(?:worth|a\s+need)\s+(?:it|the\s+(?:money|investment|spend|cost))\b"
     r"|\bnot\s+(?:something|anything)\s+(?:we|they|she|he)\s+(?:need|want|care\s+about)\b"
@@ -792,7 +795,11 @@ _TRIGGER_RE, _DISPATCH, _ALWAYS = _build_dispatch()
 _FIRST_PERSON = (
     r"i|i'm|i'll|i'd|i've|we|we're|we'll|we'd|we've|let\s+me|let's|let\s+us|myself|ourselves|"
     r"(?:my|our)\s+(?:\w+\s+)?(?:manager|boss|team|vp|director|lead|leader|leadership|cro|cfo|ceo|head\s+of\s+\w+|revops|"
-    r"rev\s+ops|deal\s+desk|founders?|exec\s+team|management|sales\s+team|org|company|side|ae|se|sdr|mgr|finance|legal)"
+    r"rev\s+ops|deal\s+desk|founders?|exec\s+team|management|sales\s+team|org|company|side|ae|se|sdr|mgr|finance|legal|"
+    r"kid|kids|son|daughter|wife|husband|partner|dog|cat|mom|dad|mum|toddler|family|friend|friends|roommate|neighbou?r|"
+    r"brother|sister|parents|landlord|dentist|doctor|teenager|teen|baby|girlfriend|boyfriend|fiance|fiancee)|"
+    r"ops|revops|rev\s+ops|sales\s+ops|marketing|enablement|deal\s+desk|people\s+team|recruiting|the\s+printer|"
+    r"the\s+wifi|my\s+laptop|the\s+coffee\s+machine|zoom|slack|the\s+crm"
 )
 _THIRD_PERSON = (
     r"she|he|they|she's|he's|they're|they'll|she'll|he'll|they'd|she'd|he'd|they've|their|her|his|them|him|"
@@ -800,25 +807,38 @@ _THIRD_PERSON = (
     r"co-?founders?|owners?|decision[- ]makers?|director|procurement|purchasing|legal|gm|president|chairman|"
     r"(?:the|their|her|his)\s+(?:\w+\s+)?(?:team|side|board|contact|lead|buyer|boss|manager|partner|wife|husband|"
     r"exec|head\s+of\s+\w+)|contact|account|principal|owner|managing\s+partner|partner|board|committee|"
-    r"the\s+\w+\s+team|head\s+of\s+\w+|stakeholders?|user|admin|team\s+lead|the\s+other\s+side"
+    r"the\s+\w+\s+team|head\s+of\s+\w+|stakeholders?|user|admin|team\s+lead|the\s+other\s+side|the\s+guy|the\s+lady|"
+    r"the\s+woman|the\s+man|guy|lady|dr|mr|mrs|ms"
 )
 _SUBJECT_RE = re.compile(rf"\b(?:(?P<first>{_FIRST_PERSON})|(?P<third>{_THIRD_PERSON}))\b")
 _REPORTED_RE = re.compile(
     r"\b(?:said|says|say|saying|told\s+(?:me|us|him|her|them|the\s+team)|tells\s+(?:me|us)|tell\s+me|mentioned|mentions|"
     r"replied|replies|responded|responds|wrote|writes|emailed|texted|messaged|dm'd|slacked|explained|explains|"
     r"asked|asks|claimed|claims|insisted|insists|stated|states|noted|notes|shared|shares|indicated|indicates|"
-    r"signaled|signalled|flagged|raised|admitted|confirmed|confirms|hinted|warned|"
+    r"signaled|signalled|flagged|raised|admitted|confirmed|confirms|hinted|warned|pinged(?:\s+back)?|"
     r"came\s+back\s+(?:with|and\s+said|saying)|pushed\s+back|got\s+back\s+(?:to\s+(?:me|us)\s+)?(?:with|saying|and\s+said)|"
     r"(?:reply|response|answer|words|feedback|objection|pushback|message|email|note|update)\s+(?:was|is|were)|"
     r"her\s+words|his\s+words|their\s+words|quote|verbatim|according\s+to|per\s+(?:her|him|them)|"
-    r"wants|wanted|needs|needed|has\s+to|had\s+to|would\s+like|'d\s+like|is\s+going\s+to|was\s+going\s+to|"
+    r"wants|wanted|needs|needed|has\s+to|had\s+to|would\s+like|(?:she|he|they)'d\s+like|is\s+going\s+to|was\s+going\s+to|"
     r"decided|feels|felt|thinks|thought|believes|hopes|prefers|plans|expects)\b"
+)
+_SPEECH_VERBS = frozenset(
+    "said says say saying told tells tell mentioned mentions replied replies responded responds wrote writes emailed "
+    "texted messaged dm'd slacked explained explains asked asks claimed claims insisted insists stated states noted notes "
+    "shared shares indicated indicates signaled signalled flagged raised admitted confirmed confirms hinted warned came "
+    "pushed got reply response answer words feedback objection pushback message email note update her his their quote "
+    "verbatim according per pinged".split()
+)
+# After the stall phrase: "..., she said", "... - per their CFO".
+_POST_REPORTED_RE = re.compile(
+    r"[^.!?\n]{0,80}?(?:,|\s-|\(|\s)\s*(?:(?:she|he|they|the\s+\w+|[a-z]+)\s+(?:said|says|told\s+(?:me|us)|mentioned|added|"
+    r"wrote|replied|insisted|admitted|explained)\b|per\s+(?:her|his|their|the|[a-z]+)\b|according\s+to\b)"
 )
 # A sentence that asks the team for advice about a stall phrase, or describes one in general.
 _ADVICE_RE = re.compile(
     r"\b(?:how\s+(?:do|would|should|can|could|did|to|are)\s+(?:you|i|we|y'all|folks|people|u|others|everyone|you\s+all|"
     r"you\s+guys|yall)?\s*(?:\w+\s+)?(?:handle|handling|respond|responding|deal|dealing|reply|answer|overcome|get\s+past|"
-    r"push\s+past|counter|tackle|navigate|approach|address|react|get\s+around|work\s+around|manage|coach)|"
+    r"push\s+past|counter|tackle|navigate|approach|address|react|get\s+around|work\s+around|manage|coach|get\s+ahead)|"
     r"(?:any|got|have\s+any|share\s+(?:your|some)|need|looking\s+for|want)\s+(?:good\s+)?(?:tips|advice|ideas|suggestions|"
     r"tricks|playbooks?|frameworks?|scripts?|talk\s+tracks?|recs|recommendations|thoughts)|"
     r"what(?:'s|\s+is|\s+are|\s+do|\s+would|\s+should|\s+does)?\s+(?:you|your|the\s+best|a\s+good|y'all|everyone|a\s+great|"
@@ -832,29 +852,32 @@ _ADVICE_RE = re.compile(
     r"(?:anyone|anybody|who)\s+(?:have|has|got|know|else)|"
     r"(?:whenever|when|if)\s+(?:a|the|your|my|our)?\s*(?:prospects?|clients?|customers?|buyers?|someone|somebody|people|"
     r"they|leads?|a\s+lead)\s+(?:says?|tells?\s+(?:you|me|us)|responds?|replies|gives\s+(?:you|me)|throws|hits\s+(?:you|me))|"
-    r"common\s+objections?|favorite\s+(?:response|reply|way)|classic\s+(?:objection|stall|brush-?off)|"
-    r"(?:the|a)\s+(?:classic|typical|usual|common|old|standard)\s+['\"]|"
-    r"reminder|pro\s+tip|tip:|protip|training|workshop|(?:blog|article|post|podcast|video)\s+(?:on|about)|"
-    r"practice|practicing|rehearse|enablement|mock\s+call)\b"
+    r"common\s+objections?|favorite\s+(?:response|reply|way)|classic\s+(?:objection|stall|brush-?off)\s+(?:is|like)|"
+    r"pro\s+tip|tip:|protip|(?:blog|article|post|podcast|video)\s+(?:on|about)|"
+    r"practice|practicing|rehearse|mock\s+call)\b"
 )
 _QUESTION_START_RE = re.compile(
-    r"^\s*(?:do|does|did|is|are|was|were|will|would|should|could|can|has|have|had|any|anyone|anybody|what\s+if|"
+    r"\s*(?:do|does|did|is|are|was|were|will|would|should|could|can|has|have|had|any|anyone|anybody|what\s+if|"
     r"how|why|what|when|should|shall|might|may|isn't|aren't|doesn't|don't|didn't|won't|wouldn't|shouldn't|"
     r"has\s+anyone|have\s+you|ever)\b"
 )
 _HYPOTHETICAL_RE = re.compile(
     r"\b(?:if|unless|in\s+case|what\s+if|whenever|when|whether|even\s+if|assuming|suppose|supposing|in\s+the\s+event|"
-    r"hoping|hope|afraid|worried|worry|risk|chance|might|may|could|expect|expecting|anticipate|worst\s+case|"
+    r"hoping|hope|afraid|worried|worry|worries|risk|chance|might|may|could|expect|expecting|anticipate|worst\s+case|"
     r"make\s+sure|to\s+avoid|avoid|prevent|so\s+(?:she|he|they)\s+(?:doesn't|don't|won't)|before\s+(?:she|he|they)|"
-    r"in\s+order\s+not\s+to|lest)\s+"
-    r"(?:(?:[\w'-]+)\s+){0,5}$"
+    r"in\s+order\s+not\s+to|lest|scared|nervous|bet)\s+"
+    r"(?:(?:[\w'-]+)\s+){0,7}$"
 )
 _NEGATED_RE = re.compile(
     r"(?:\bno\s+need\s+(?:for\s+(?:\w+\s+)?|to\s+)|\b(?:don't|doesn't|didn't|won't|wouldn't|shouldn't|do\s+not|does\s+not|"
     r"did\s+not|will\s+not|never|no\s+longer|isn't|aren't|wasn't|weren't|not|without|hardly|nobody|no\s+one|none\s+of|"
     r"can't|cannot|couldn't|no\s+reason\s+to|nothing|stopped|instead\s+of|rather\s+than|zero\s+chance|not\s+gonna|"
-    r"not\s+going\s+to|no\s+more|no\s+sign\s+of|no\s+mention\s+of|didn't\s+mention|didn't\s+say)\b)"
+    r"not\s+going\s+to|no\s+more|no\s+sign\s+of|no\s+mention\s+of|didn't\s+mention|didn't\s+say|no)\b)"
     r"(?:\s+(?!but\b|and\b|so\b|though\b)[\w'-]+){0,3}\s*$"
+)
+# "can't move without running it by X" is a requirement, not a negation.
+_NEED_WITHOUT_RE = re.compile(
+    r"\b(?:can't|cannot|can\s+not|won't|couldn't|not|unable\s+to|no\s+way)\s+(?:[\w'-]+\s+){0,3}(?:without|until|unless)\s*$"
 )
 # After the stall phrase, words that take it back: "...but signed anyway", "...budget isn't an issue".
 _REVERSAL_RE = re.compile(
@@ -864,7 +887,7 @@ _REVERSAL_RE = re.compile(
     r"buy|sign|proceed|purchase)|approved|got\s+approved|was\s+approved|is\s+approved|unfroze|unfrozen|got\s+unfrozen|"
     r"resolved|sorted|(?:is|was|'s)\s+(?:no\s+longer|not)\s+(?:an?\s+)?(?:issue|problem|concern|blocker)|"
     r"isn't\s+(?:an?\s+)?(?:issue|problem|concern|blocker)|not\s+anymore|anymore\b|no\s+longer|"
-    r"(?:are|is)\s+(?:now\s+)?(?:moving|going)\s+(?:forward|ahead)|bought|purchased|closed|is\s+fine|are\s+fine|is\s+ok|"
+    r"(?:are|is)\s+(?:now\s+)?(?:moving|going)\s+(?:forward|ahead)|bought|purchased|is\s+fine|are\s+fine|is\s+ok|"
     r"turned\s+out\s+fine|went\s+away|got\s+past|moved\s+past|overcame|handled|cleared|got\s+it\s+done|got\s+signed)\b"
 )
 _INTERNAL_RE = re.compile(
@@ -873,53 +896,79 @@ _INTERNAL_RE = re.compile(
     r"deck\s+template|slide\s+template|template|qbr|all-?hands|stand-?ups?|sko|kick-?off\s+(?:event|meeting|party)|"
     r"1:1|one-on-one|1-on-1|fire\s+drill|fire\s+alarm|commission|commissions|comp\s+plan|quota|territor(?:y|ies)|"
     r"expenses?|expense\s+report|reimbursements?|pto|vacation|sales\s+training|trainings?|enablement|hackathon|"
-    r"retro|sprint|jira|headcount|interview(?:s|ing)?|candidates?|recruiting|laptop|parking|coffee|snacks|pizza|"
+    r"retro|sprint|jira|headcount|interview(?:s|ing)?|candidates?|recruiting|hire\s+plan|hiring\s+plan|new\s+hires?|"
+    r"sdr\s+hire|laptop|parking|coffee|snacks|pizza|"
     r"birthday|cake|potluck|raffle|bowling|karaoke|t-?shirts?|hoodies?|merch|trivia|book\s+club|secret\s+santa|"
-    r"pipeline\s+review|forecast\s+call|the\s+office|wifi|badge|desk|printer|"
+    r"pipeline\s+review|forecast\s+call|the\s+office|wifi|badge|desk|printer|sales\s+nav(?:igator)?|"
     r"conference\s+room|booth|trade\s?show|webinar\s+(?:slides|deck)|newsletter|blog\s+post|linkedin\s+post|"
     r"playbook|spiff|contest|leaderboard|bonus|payroll|benefits|401k|hr\s+(?:form|portal)|onsite\s+(?:lunch|dinner)|"
     r"team\s+(?:budget|event)|event\s+budget|marketing\s+budget|travel\s+budget|t&e|holiday\s+card|gift\s+cards?|"
     r"our\s+(?:offsite|team|dinner|lunch|party|forecast|quarter|numbers|budget)|my\s+(?:forecast|numbers|quota|pipeline|"
-    r"calendar|schedule|vacation|pto|comp|commission|laptop|deck|template)|internal\s+(?:meeting|sync|review|deck)|"
+    r"calendar|schedule|vacation|pto|comp|commission|laptop|deck|template|room|homework|notes)|internal\s+(?:meeting|sync|review|deck)|"
     r"the\s+(?:sales\s+)?kickoff|the\s+team\s+(?:offsite|dinner|lunch|event)|ping\s+pong|foosball|fantasy\s+football|"
     r"the\s+game|the\s+party|the\s+move|office\s+move|the\s+new\s+hire|onboarding\s+(?:the|our)\s+new\s+hire|"
-    r"the\s+deck\s+template|cleanup|crm\s+hygiene|admin\s+work|the\s+survey)\b"
+    r"the\s+deck\s+template|cleanup|crm\s+hygiene|admin\s+work|the\s+survey|#[a-z][\w-]*)\b"
 )
-_CLIENT_CONTEXT_RE = re.compile(
+_THIRD_POSSESSIVE_RE = re.compile(r"\b(?:their|her|his|the\s+client's|the\s+prospect's|the\s+customer's)\s+(?:[\w-]+\s+){0,2}$")
+_MY_OUR_RE = re.compile(r"\b(?:my|our)\b")
+_PROSPECT_SIGNAL_RE = re.compile(
     r"\b(?:she|he|they|their|her|his|them|him|clients?|prospects?|customers?|buyers?|champions?|cfo|ceo|cto|coo|vp|"
-    r"founders?|owners?|decision[- ]makers?|procurement|legal|the\s+\w+\s+team|account|deal|opp|opportunity|call|"
-    r"demo|meeting|discovery|proposal|pricing|quote|contract|renewal|pilot|trial|poc)\b"
+    r"founders?|owners?|decision[- ]makers?|the\s+\w+\s+team)\b"
 )
-_STALL_NAME_RE = re.compile(r"[A-Z][\w&'.-]*")
-_QUOTED_RE = re.compile(r"\"[^\"\n]{2,400}\"|(?:(?<=^)|(?<=[\s(:\[,-]))'(?!s\b|re\b|ll\b|d\b|ve\b|m\b|t\b)[^'\n]{2,300}?'(?![a-z])")
-_SENTENCE_END_RE = re.compile(r"[.!?;\n]+(?=\s|$|[\"')\]]|[A-Z])|\s+-\s+|\s*\u2022\s*|\s*\|\s*")
-_SENTENCE_END_CHARS = frozenset(".!?;\n-|\u2022")
+_NAME_PREFIX_RE = re.compile(r"\s*(?:[-\u2022>*]\s*)?[a-z][\w&'.-]*(?:\s+[\w&'.-]+){0,3}\s*(?::|\s-\s|\s@\s)")
+_NOT_NAME_PREFIX = frozenset(
+    "todo note notes fyi reminder update q question re ps edit me i eod tldr tl;dr psa heads reminder idea thought "
+    "random ok so lol".split()
+)
+_QUOTE_SPAN_RE = re.compile(
+    r"\"[^\"\n]{2,400}\"|(?:^|(?<=[\s(:\[,>-]))'(?=[a-z0-9$])(?:[^'\n]|'(?=[a-z]))*'(?![a-z0-9])|(?m:^>[^\n]*)"
+)
+_QUOTE_MARK_RE = re.compile(r"\"|(?<![a-z])'|'(?![a-z])|^>|(?<=\n)>")
+_SENTENCE_END_RE = re.compile(r"[.!?;\n]+(?=\s|$|[\"')\]])|\s+-\s+|\s*\u2022\s*|\s*\|\s*")
+_CLAUSE_END_RE = re.compile(r"[.!?;,\n]|\s+-\s+|\s+(?:so|but|because|bc|though|although|then|and\s+(?:i|we))\b")
 
 
 def _find_stall(clean: str, low: str, corrections: list[tuple[int, int]] | None) -> Stall | None:
-    found: list[tuple[int, int, StallKind]] = []
+    # Quote marks become spaces so "asked for 'literature'" reads like "asked for literature"; same length, same offsets.
+    has_quotes = '"' in low or "'" in low or ">" in low
+    scan = _QUOTE_MARK_RE.sub(" ", low) if has_quotes else low
+    found: list[tuple[int, int, StallKind, re.Match[str]]] = []
     if _TRIGGER_RE is not None:
-        for t in _TRIGGER_RE.finditer(low):
+        for t in _TRIGGER_RE.finditer(scan):
             pos = t.start()
             for kind, rx in _DISPATCH[t.group()]:
-                m = rx.match(low, pos)
+                m = rx.match(scan, pos)
                 if m is not None:
-                    found.append((pos, m.end(), kind))
+                    found.append((pos, m.end(), kind, m))
     for kind, rx in _ALWAYS:
-        for m in rx.finditer(low):
-            found.append((m.start(), m.end(), kind))
+        for m in rx.finditer(scan):
+            found.append((m.start(), m.end(), kind, m))
     if not found:
         return None
     found.sort(key=lambda f: (f[0], -f[1]))
-    quotes = [m.span() for m in _QUOTED_RE.finditer(low)] if ('"' in low or "'" in low) else []
-    advice_sentences = _advice_spans(low) if _ADVICE_RE.search(low) else ()
-    for start, end, kind in found:
-        if _is_prospect_stall(low, start, end, kind, quotes, advice_sentences):
+    quotes = [m.span() for m in _QUOTE_SPAN_RE.finditer(low)] if has_quotes else []
+    advice = _advice_spans(low) if _ADVICE_RE.search(low) else ()
+    for start, end, kind, m in found:
+        if not _capitals_ok(m, clean, corrections):
+            continue
+        if _reject_reason(low, start, end, kind, quotes, advice) is None:
             s = _to_original(start, corrections)
             e = _to_original(end, corrections)
-            evidence = clean[s:e].strip() or low[start:end]
+            evidence = clean[s:e].strip(" \"'>") or low[start:end]
             return Stall(kind=kind, evidence=evidence)
     return None
+
+
+def _capitals_ok(m: re.Match[str], clean: str, corrections: list[tuple[int, int]] | None) -> bool:
+    """Alternatives with an empty (?P<capN>) group need a capitalised name there ("sticking with Salesloft")."""
+    if "(?P<cap" not in m.re.pattern:
+        return True
+    for name, value in m.groupdict().items():
+        if name.startswith("cap") and value is not None:
+            pos = _to_original(m.start(name), corrections)
+            if not (pos < len(clean) and clean[pos].isupper()):
+                return False
+    return True
 
 
 def _sentence_bounds(low: str, start: int, end: int) -> tuple[int, int]:
@@ -952,14 +1001,25 @@ def _in_quotes(start: int, end: int, quotes: list[tuple[int, int]]) -> tuple[int
     return None
 
 
-def _is_prospect_stall(
+def _internal(low: str, a: int, b: int) -> bool:
+    """An internal topic (offsite, forecast, swag...) in low[a:b] that is not the prospect's own ("their offsite")."""
+    if b <= a:
+        return False
+    for m in _INTERNAL_RE.finditer(low, a, b):
+        if _THIRD_POSSESSIVE_RE.search(low, max(0, m.start() - 40), m.start()) is None:
+            return True
+    return False
+
+
+def _reject_reason(
     low: str,
     start: int,
     end: int,
     kind: StallKind,
     quotes: list[tuple[int, int]],
     advice: Sequence[tuple[int, int, int]],
-) -> bool:
+) -> str | None:
+    """Why the stall phrase at low[start:end] is not a prospect stalling, or None when it is one."""
     quoted = _in_quotes(start, end, quotes)
     anchor = quoted[0] if quoted else start
     s, e = _sentence_bounds(low, anchor, end)
@@ -967,71 +1027,80 @@ def _is_prospect_stall(
 
     # Advice or generic talk about the phrase: "how do you handle 'I need to think about it'?"
     for a_s, a_at, a_e in advice:
-        if a_s <= start < a_e:
-            if a_at <= start or quoted or not _third_person_before(low, a_s, start):
-                return False
-    # "If they need to think it over..." / "make sure she doesn't want to think it over"
+        if a_s <= start < a_e and (a_at <= start or quoted or not _third_person_reported(low, a_s, start)):
+            return "advice"
+    # "If they need to think it over..." / "worried she'll want to think it over"
     if _HYPOTHETICAL_RE.search(prefix):
-        return False
-    # A question about a prospect rather than a report: "Do they need to think it over?"
-    sent_end = e
-    while sent_end < len(low) and low[sent_end] in " \t":
-        sent_end += 1
-    q_end = low.find("?", end)
-    if q_end != -1 and (low.find("\n", end) == -1 or q_end < low.find("\n", end)) and _QUESTION_START_RE.match(prefix):
-        if not _REPORTED_RE.search(prefix):
-            return False
-    if not quoted:
-        if _NEGATED_RE.search(low, max(s, start - 60), start):
-            return False
-        if _REVERSAL_RE.match(low, end, min(len(low), end + 80)):
-            return False
-    else:
-        # Negated inside the quote: "'no need to think it over'"; or the quote is introduced by a negation.
-        if _NEGATED_RE.search(low, max(quoted[0], start - 60), start):
-            return False
-        if _NEGATED_RE.search(prefix[-60:]):
-            return False
+        return "hypothetical"
+    q = low.find("?", end)
+    is_question = q != -1 and (q <= e or low.find("\n", end, q) == -1 and low.find(". ", end, q) == -1)
+    if is_question and _QUESTION_START_RE.match(prefix) and not _REPORTED_RE.search(prefix):
+        return "question"
 
-    internal_after = _INTERNAL_RE.search(low, start, e)
     if quoted:
+        # Negated inside the quote, or the quote itself negated: "no 'let me think about it' this time".
+        if _NEGATED_RE.search(low, max(quoted[0], start - 60), start) or _NEGATED_RE.search(prefix[-60:]):
+            return "negated"
         who = _speaker(low, s, quoted[0])
-        if who < 0 and not _reported_before(prefix):
-            return False
-        return internal_after is None
+        if who < 0 and not _REPORTED_RE.search(prefix):
+            return "rep quote"
+        if _internal(low, end, quoted[1]):
+            return "internal"
+        return None
 
-    who = _speaker(low, s, start)
-    if who < 0:
-        return False
+    window = max(s, start - 60)
+    if _NEGATED_RE.search(low, window, start) and not _NEED_WITHOUT_RE.search(low, window, start):
+        return "negated"
+    if _REVERSAL_RE.match(low, end, min(len(low), end + 80)):
+        return "reversed"
+
+    lead = _SUBJECT_RE.match(low, start)  # "let me think", "we'll pass": the subject is inside the phrase
+    who = _speaker(low, s, lead.end() if lead is not None and lead.group("first") else start)
+    if lead is not None and lead.group("first") and who == 0:
+        who = -1
     if who == 0 and _REPORTED_RE.match(low, start):
         who = 1
-    internal_before = _INTERNAL_RE.search(low, s, start)
-    if internal_after is not None:
-        return False
-    if internal_before is not None and who <= 0:
-        return False
+    if who <= 0 and _POST_REPORTED_RE.match(low, end, e):
+        who = 1
+    if who <= 0 and _MY_OUR_RE.search(low, start, end):
+        return "rep's own people"
+    if who < 0:
+        return "rep"
+    clause_end = _CLAUSE_END_RE.search(low, end, e)
+    if _internal(low, start, clause_end.start() if clause_end else e):
+        return "internal"
+    if who == 0 and _internal(low, s, start):
+        return "internal"
     if who > 0:
-        return True
-    # Nobody named: a bare "send me some info" is a colleague asking; most other stall phrases are
-    # reports about the prospect ("Acme - budget frozen till Q3", "wants to sleep on it").
+        return None
+    # Nobody named. A bare "send me some info" is a colleague asking; a bare question is not a report.
     if kind == "send_info":
-        return False
-    # "need to think it over before I send X": the rest of the sentence is the rep's own plan.
-    if _FIRST_AFTER_RE.search(low, end, e):
-        return bool(_CLIENT_CONTEXT_RE.search(low))
-    return True
+        return "send_info needs a prospect"
+    if is_question:
+        return "question"
+    # "need to think it over before I send X": the rest of the sentence is the rep's own plan,
+    # unless the message has already put a prospect on stage ("Acme: not now, I'll circle back in Q3").
+    if _FIRST_AFTER_RE.search(low, end, e) and not _prospect_before(low, s, start):
+        return "rep plan"
+    return None
 
 
-_FIRST_AFTER_RE = re.compile(r"\b(?:before|so|then|and)\s+(?:i|we)\b|\b(?:i|we)\s+(?:can|will|'ll|should|need)\b")
+_FIRST_AFTER_RE = re.compile(
+    r"\b(?:before|so|then|and|until)\s+(?:i|we)\b|\b(?:i|we)\s+(?:can|will|'ll|should|need|have|am|'m|'re|are)\b|"
+    r"\b(?:i'm|i'll|we're|we'll|i've|i'd)\b"
+)
 _THIRD_BEFORE_RE = re.compile(r"\b(?:she|he|they|the\s+cfo|the\s+ceo|the\s+client|the\s+prospect|the\s+customer)\b")
 
 
-def _third_person_before(low: str, s: int, start: int) -> bool:
+def _prospect_before(low: str, s: int, start: int) -> bool:
+    if _PROSPECT_SIGNAL_RE.search(low, 0, start):
+        return True
+    m = _NAME_PREFIX_RE.match(low, s)
+    return m is not None and m.end() <= start and low[s:m.end()].split()[0].strip("-\u2022>*:") not in _NOT_NAME_PREFIX
+
+
+def _third_person_reported(low: str, s: int, start: int) -> bool:
     return _THIRD_BEFORE_RE.search(low, s, start) is not None and _REPORTED_RE.search(low, s, start) is not None
-
-
-def _reported_before(prefix: str) -> bool:
-    return _REPORTED_RE.search(prefix) is not None
 
 
 def _speaker(low: str, s: int, start: int) -> int:
@@ -1049,14 +1118,15 @@ def _speaker(low: str, s: int, start: int) -> int:
         rep_subject = None
         for m in _SUBJECT_RE.finditer(low, s, last_reported.start()):
             rep_subject = m
-        after_subject = last_subject if last_subject is not None and last_subject.start() >= last_reported.end() else None
-        reporter_first = rep_subject is not None and rep_subject.group("first") is not None and (
-            last_reported.start() - rep_subject.end() < 12
+        after = last_subject if last_subject is not None and last_subject.start() >= last_reported.end() else None
+        reporter_first = (
+            rep_subject is not None
+            and rep_subject.group("first") is not None
+            and last_reported.start() - rep_subject.end() < 12
         )
-        verb = last_reported.group()
-        speech = verb.split()[0] in _SPEECH_VERBS
-        if after_subject is not None:
-            if after_subject.group("third") is not None:
+        speech = last_reported.group().split()[0] in _SPEECH_VERBS
+        if after is not None:
+            if after.group("third") is not None:
                 return 1
             # "she said we need to think it over" vs "I said I'd circle back"
             return -1 if reporter_first else (1 if speech else -1)
@@ -1065,19 +1135,12 @@ def _speaker(low: str, s: int, start: int) -> int:
         if rep_subject is not None or speech:
             return 1
         # "wants to think it over" with nobody before it: a third-person verb with the subject dropped.
+        verb = last_reported.group()
         return 1 if verb.endswith("s") or verb.startswith(("has", "is")) else 0
     if last_subject is None:
         return 0
     return 1 if last_subject.group("third") is not None else -1
 
-
-_SPEECH_VERBS = frozenset(
-    "said says say saying told tells tell mentioned mentions replied replies responded responds wrote writes emailed "
-    "texted messaged dm'd slacked explained explains asked asks claimed claims insisted insists stated states noted notes "
-    "shared shares indicated indicates signaled signalled flagged raised admitted confirmed confirms hinted warned came "
-    "pushed got reply response answer words feedback objection pushback message email note update her his their quote "
-    "verbatim according per".split()
-)
 
 # ---------------------------------------------------------------------------------------------------------------------
 # 3. Deal updates
