@@ -287,9 +287,7 @@ _OBJ = (
     r"paperwork|sow|msa|quote|pilot|poc|upgrade|expansion|tier))"
 )
 # Who a prospect checks with.
-_TARGET = (
-    r"(?:(?:her|his|their|the|its|our|my|your|a|an|some|with|all|everyone\s+on)\s+)?(?:(?:rest|whole|other\s+members|members)\s+of\s+"
-    r"(?:the\s+|their\s+|her\s+|his\s+)?)?(?:[a-z][\w-]*\s+){0,2}?"
+_TARGET_NOUN = (
     r"(?:partners?|spouse|wife|husband|better\s+half|boss(?:es)?|manager|mgr|director|dir|vp|svp|evp|cfo|ceo|cto|"
     r"cio|cmo|coo|cro|ciso|gm|founders?|co-?founders?|board(?:\s+of\s+directors)?|owners?|team|teams|legal|"
     r"lawyers?|attorneys?|counsel|procurement|purchasing|finance|accounting|accountant|bookkeeper|controller|"
@@ -299,6 +297,11 @@ _TARGET = (
     r"principal|superintendent|council|group|c-suite|c\s+suite|bank|lender|landlord|advisors?|consultant|gc|"
     r"general\s+counsel|partnership|partners|trustees|shareholders|co-?owners?|business\s+partner|regional\s+\w+|"
     r"analysts?|finance\s+folks|higher\s+ups|the\s+top|hq|headquarters|parent\s+company|corporate|director\s+of\s+\w+)\b"
+)
+# Who a prospect checks with: "her business partner", "the regional director", "the rest of the leadership team".
+_TARGET = (
+    r"(?:(?:her|his|their|the|its|our|my|your|a|an|some|with|all|everyone\s+on)\s+)?(?:(?:rest|whole|other\s+members|members)\s+of\s+"
+    r"(?:the\s+|their\s+|her\s+|his\s+)?)?(?:[a-z][\w-]*\s+){0,2}?" + _TARGET_NOUN
 )
 
 _THINK = (
@@ -353,7 +356,7 @@ _CONSULT = (
     + r"|\b(?:get|gets|getting|need|needs|needed|require|requires|secure|win)\s+(?:the\s+|some\s+|internal\s+|more\s+)?"
     r"(?:buy-?\s?in|sign-?\s?off|alignment|consensus|approval|blessing|green\s*light|go-?ahead)\b"
     r"|\b(?:approval|sign-?\s?off|blessing|green\s*light|go-?ahead|ok|okay|buy-?\s?in|input|thumbs\s+up)\s+(?:from|by|of)\s+" + _TARGET
-    + r"|\b" + _TARGET + r"(?:'s)?\s+(?:has|have|needs?|wants?|must|will\s+need|would\s+need|is\s+going|gets?|'ll\s+need|'d\s+need|"
+    + r"|\b" + _TARGET_NOUN + r"(?:'s)?\s+(?:has|have|needs?|wants?|must|will\s+need|would\s+need|is\s+going|gets?|'ll\s+need|'d\s+need|"
     r"will\s+have|would\s+have|got)\s+to\s+(?:approve|review|sign\s+off|weigh\s+in|look\s+at|see|bless|agree|be\s+involved|"
     r"be\s+looped\s+in|okay|ok|green-?light|vet|decide|chime\s+in|make\s+the\s+(?:call|decision)|be\s+on\s+board|"
     r"give\s+(?:the\s+)?(?:ok|okay|green\s+light|go-?ahead)|have\s+a\s+look|take\s+a\s+look|evaluate|review)\b"
@@ -605,14 +608,133 @@ _NO_INTEREST = (
     r"|\bwalk(?:ed|ing)?\s+away\b"
 )
 
+# --- more phrasings, kept apart from the core lists above so each stays readable ----------------------------------
+
+_QTY = r"(?:(?:a\s+)?(?:few|couple(?:\s+of)?|little|bit(?:\s+of)?|lot\s+of)\s+|some\s+|more\s+|a\s+|the\s+|another\s+|extra\s+|two\s+|three\s+|several\s+|\d+\s+)"
+_THINK_MORE = (
+    r"\bthink(?:s|ing)?\s+on\s+(?:" + _OBJ + r"|things)\b"
+    r"|\bthink(?:s|ing)?\s+(?:\w+\s+)?about\s+(?:whether|if)\b"
+    r"|\b(?:process|processing)\s+(?:it|this|that|everything|things|the\s+(?:proposal|numbers|pricing|info|demo))\b"
+    r"|\bweigh(?:s|ing)?\s+(?:it|this|that|things|" + _OBJ + r")\s+up\b"
+    r"|\b(?:need|needs|want|wants|asked\s+for|asking\s+for|requested|take|takes|taking|give|given|get|gets|buy|buying)\s+"
+    r"(?:(?:them|her|him|me|us)\s+)?" + _QTY + r"{1,3}(?:time|days?|weeks?|while|beat|breather|night|weekend)\b"
+    r"(?!\s+(?:off|ago|of\s+(?:pto|vacation|training)))"
+    r"|\b(?:won't|not\s+gonna|not\s+going\s+to|can't|doesn't\s+want\s+to|don't\s+want\s+to|refuses\s+to|isn't\s+going\s+to)\s+"
+    r"(?:decide|commit|sign|make\s+a\s+(?:decision|call))\s+(?:on\s+the\s+spot|today|right\s+away|yet|now|immediately|"
+    r"this\s+week|on\s+the\s+call|just\s+yet|so\s+fast|that\s+quickly)\b"
+    r"|\b(?:no|not\s+a|without\s+a)\s+decision\s+yet\b|\bhasn't\s+made\s+(?:up\s+(?:her|his|their)\s+mind|a\s+decision)\b"
+    r"|\bneed(?:s)?\s+(?:some|more|a\s+bit\s+of)\s+(?:time|headspace|space)\b"
+)
+_CONSULT_MORE = (
+    r"\bsociali[sz](?:e|es|ing|ed)\s+(?:it|this|that|the\s+\w+)\b"
+    r"|\bsell(?:s|ing)?\s+(?:it|this|that|the\s+\w+)\s+(?:internally|in(?:ternally)?\s+to|up\s+(?:the\s+chain|to)|to\s+"
+    + _TARGET + r")"
+    r"|\bget(?:ting)?\s+(?:everyone|all\s+(?:the\s+)?stakeholders|the\s+(?:whole\s+)?team|all\s+parties|leadership|"
+    r"(?:their|her|his)\s+(?:\w+\s+)?team)\s+(?:aligned|on\s+board|on\s+the\s+same\s+page|in\s+agreement)\b"
+    r"|\b(?:get|gets|getting|have|has|need|needs|want|wants|wait(?:ing)?\s+for|gotta\s+get|got\s+to\s+get)\s+" + _TARGET
+    + r"\s+to\s+(?:look\s+at|review|sign\s+off|approve|weigh\s+in|see|check|vet|bless|okay|ok|green-?light|"
+    r"have\s+a\s+look|take\s+a\s+look|go\s+over|read|evaluate|chime\s+in|agree|buy\s+in)\b"
+    r"|\b(?:needs?|requires?|required|waiting\s+(?:on|for)|pending|subject\s+to|gotta\s+get|got\s+to\s+get|has\s+to\s+get|"
+    r"have\s+to\s+get|must\s+get|get)\s+(?:(?:the|their|her|his|our|an?)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:board|partners?|partner|cfo|ceo|cto|coo|cio|exec|executive|leadership|committee|spouse|wife|husband|owner|owners|"
+    r"founders?|boss|manager|director|vp|gc|legal|finance|procurement|family|investor|investors|trustee|trustees|"
+    r"superintendent|council|hq|corporate)(?:'s|s')?\s+(?:approval|sign-?off|buy-?in|blessing|ok|okay|go-?ahead|"
+    r"green\s*light|input|thumbs\s+up|signature|consent|permission|review|say-?so)\b"
+    r"|\b(?:bring|brings|bringing|raise|raises|raising|take|takes|taking|run|runs|running|float|floating)\s+"
+    r"(?:it|this|that|the\s+\w+)\s+up\s+(?:with|to)\s+" + _TARGET
+    + r"|\b(?:run|runs|running|ran)\s+(?:[\w'-]+\s+){1,3}?(?:by|past)\s+" + _TARGET
+    + r"|\bdecision\s+(?:is|lies|sits|rests)\s+(?:now\s+|really\s+)?with\s+" + _TARGET
+    + r"|\b(?:can't|cannot|won't|not\s+able\s+to|unable\s+to)\s+(?:move|proceed|decide|sign|commit|do\s+anything|go\s+ahead|"
+    r"move\s+forward)\s+(?:\w+\s+)?(?:without|until)\s+(?:running|checking|talking|getting|consulting|asking|looping|"
+    r"the\s+|her\s+|his\s+|their\s+)"
+    r"|\b" + _TARGET_NOUN + r"\s+(?:must|needs?\s+to|has\s+to|have\s+to|will\s+(?:need\s+to|have\s+to)|gets?\s+to)\s+"
+    r"(?:weigh\s+in|sign\s+off|approve|review|look|decide|bless)\b"
+)
+_SEND_MORE = (
+    r"\b(?:email|send|forward|shoot)\s+(?:me|us|him|her|them|over)\s+(?:whatever|anything|everything|what(?:ever)?\s+you(?:'ve)?\s+"
+    r"(?:got|have))\b"
+    r"|\b(?:wants?|wanted|asked\s+for|asking\s+for|would\s+(?:rather|prefer)|prefers?|just\s+want)\s+(?:the\s+|a\s+|some\s+|more\s+|"
+    r"any\s+|your\s+)?(?:[\w-]+\s+){0,2}?(?:info|information|sheet|deck|brochure|details|pdf|overview|materials?|one-?pager|"
+    r"case\s+stud(?:y|ies)|pricing|literature|collateral|summary)\s+(?:emailed|sent(?:\s+over)?|by\s+email|over\s+email|in\s+writing)\b"
+    r"|\b(?:put|throw|get|pop|stick|drop|pop)\s+(?:it|something|that|everything|this|the\s+(?:details|info|information|pricing|"
+    r"specifics)|some\s+(?:details|info)|a\s+few\s+details)\s+(?:in|into)\s+(?:an?\s+)?(?:email|writing|note)\b"
+    r"|\bsomething\s+(?:in\s+writing|(?:you\s+)?(?:could|can)\s+send(?:\s+over)?|to\s+read|(?:they|she|he)\s+can\s+read)\b"
+    r"|\b(?:have|got)\s+(?:a|an|any|some)\s+(?:pdf|deck|brochure|one-?pager|overview|info|materials|case\s+stud(?:y|ies)|"
+    r"literature|white\s*paper)\b(?:\s+or\s+something)?\s+(?:you\s+)?(?:could|can|to)\s+send"
+    r"|\b(?:asked|asks|asking)\s+for\s+(?:some\s+|more\s+|a\s+)?(?:literature|brochures?|materials|reading\s+material|"
+    r"collateral|a\s+deck|info|information|an?\s+overview|a\s+one-?pager|case\s+studies)\b(?!\s+(?:on|about)\s+(?:soc|security|"
+    r"compliance|gdpr|hipaa))"
+)
+_TIMING_MORE = (
+    r"\b(?:wait|waiting|hold(?:ing)?\s+off|park(?:ed|ing)?|pause[ds]?|pausing|freez(?:e|es|ing)|froze|frozen|on\s+hold|"
+    r"sit(?:ting)?\s+tight|defer(?:red|ring)?|postpon(?:e|ed|ing)|delay(?:ed|ing)?|punt(?:ed|ing)?|push(?:ed|ing)?|"
+    r"shelv(?:e|ed|ing)|tabl(?:e|ed|ing)|revisit(?:ing)?)\s+(?:(?:it|this|that|things|everything|the\s+\w+|"
+    r"all\s+(?:new\s+)?\w+(?:\s+\w+)?)\s+)?(?:until|till|'til|til)\b"
+    r"|\b(?:punt(?:ed|ing)?|push(?:ed|ing)?|bump(?:ed|ing)?|kick(?:ed|ing)?|mov(?:e|ed|ing)|slid|slipp?(?:ed|ing)?)\s+"
+    r"(?:(?:it|this|that|things|everything|the\s+(?:call|decision|deal|meeting|project|kickoff|start))\s+)?(?:out\s+)?"
+    r"(?:to|until|into)\s+(?:sometime|some\s+time|maybe|probably)\s+" + _TIMING_WHEN
+    + r"|\b(?:rather|prefer\s+to|want\s+to|wants\s+to|asked\s+to|asked\s+us\s+to|asked\s+me\s+to)\s+"
+    r"(?:revisit|reconnect|pick\s+(?:this|it)\s+(?:back\s+)?up|come\s+back\s+to\s+(?:it|this)|circle\s+back|talk|reconvene)\s+"
+    r"(?:(?:on\s+)?(?:it|this|that|things)\s+)?(?:after|once|when|in|next|later|around|come)\b"
+    r"|\b(?:revisit(?:ing)?)\s+(?:(?:it|this|that|things)\s+)?(?:after|once|when|in|next|later|around|come)\b"
+)
+_BUDGET_MORE = (
+    r"\b(?:price|pricing|cost|costs|the\s+number|the\s+price|budget|money)\s+(?:is|was|'s|are|were)\s+(?:the|a|an|their|"
+    r"the\s+main|the\s+big|the\s+real|the\s+only)\s+(?:blocker|problem|issue|dealbreaker|sticking\s+point|hurdle|obstacle|"
+    r"hang-?up|concern)\b"
+    r"|\b(?:can't|cannot|couldn't|unable\s+to|not\s+able\s+to|struggling\s+to|won't\s+be\s+able\s+to)\s+(?:get|find|secure|"
+    r"free\s+up|unlock|scrape\s+together|justify|get\s+approval\s+for)\s+(?:the\s+|any\s+|enough\s+)?(?:budget|money|funds|"
+    r"funding|spend|cash)\b"
+    r"|\b(?:don't|doesn't|didn't)\s+have\s+(?:the\s+|any\s+|enough\s+)?(?:money|budget|funds|funding|cash)\b"
+    r"|\bno\s+(?:\$|money|budget|funds|funding|dollars)\s+(?:allocated|set\s+aside|earmarked|available|approved|left)\b"
+    r"|\b(?:it's|its|it\s+is|issue\s+is|problem\s+is|comes\s+down\s+to|all\s+about)\s+(?:the\s+)?(?:money|budget|cost|price)\b"
+    r"|\b(?:cutting|cut|slashing|reducing|trimming)\s+(?:back\s+(?:on\s+)?)?(?:costs?|spend(?:ing)?|expenses|budgets?)\b"
+    r"|\b(?:grant|budget|money|funds|funding|grant\s+money)\s+(?:won't|doesn't|does\s+not|will\s+not|can't|didn't|wouldn't)\s+"
+    r"(?:cover|stretch|allow|support|pay)\b"
+    r"|\b(?:out\s+of\s+reach|out\s+of\s+(?:their|her|his)\s+(?:budget|price\s+range|league))\b"
+    r"|\bcan't\s+(?:swing|stomach|justify)\s+(?:it|that|the\s+\w+)\b"
+)
+_STATUS_QUO_MORE = (
+    r"\b(?:happy|satisfied|content|comfortable|fine|good|set|ok|okay|covered)\s+(?:with|on)\s+(?:their|the|its)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:current|existing|in-?house|homegrown|home-grown|internal|own)\s+(?:[\w-]+\s+){0,2}?(?:vendor|provider|tool|solution|"
+    r"setup|system|platform|software|crm|process|stack|reporting|spreadsheets?|agency|partner|service)\b"
+    r"|\b(?:their|the|its)\s+(?:current\s+|existing\s+|in-?house\s+|homegrown\s+|internal\s+|own\s+)(?:[\w-]+\s+)?(?:tool|system|"
+    r"setup|process|solution|platform|crm|software|spreadsheets?|vendor|provider)\s+(?:does\s+the\s+job|works(?:\s+(?:fine|well))?|"
+    r"is\s+(?:good\s+enough|fine|working|enough)|gets\s+the\s+job\s+done|covers\s+it)\b"
+    r"|\b(?:sticking|stick|staying|stay|stayed|stuck|locked\s+in|renewed|renewing|re-?signed|re-?upped)\s+with\s+(?P<cap1>)"
+    r"|\b(?:attached|loyal|wedded|married)\s+to\s+(?:their|the|its)\s+(?:[\w-]+\s+){0,2}?(?:current|existing|in-?house|"
+    r"homegrown|home-grown|internal|own|old|legacy)\s+(?:[\w-]+\s+){0,1}?(?:crm|tool|system|setup|vendor|provider|process|"
+    r"platform|software|solution)\b"
+    r"|\b(?:signed|inked)\s+(?:a|their|another)\s+(?:\w+\s+)?(?:renewal|contract|extension)\s+with\s+(?:the\s+)?(?:incumbent|"
+    r"current|existing|competitor)"
+    r"|\b(?:been\s+)?(?:using|used|with|on)\s+(?:[\w-]+\s+){1,2}?for\s+(?:\d+|many|several|a\s+few|two|three|four|five|six|"
+    r"seven|eight|nine|ten)\s+years\b"
+    r"|\bno\s+complaints\b"
+    r"|\bwhat\s+(?:they|we|she|he)(?:'ve|\s+have|\s+has)?\s+(?:got|have|has|use|uses)\s+(?:already\s+|now\s+)?(?:covers|works|does|"
+    r"handles|is\s+(?:fine|enough|good\s+enough))\b"
+    r"|\b(?:incumbent|current\s+vendor|existing\s+vendor|current\s+provider|existing\s+provider)\s+(?:\w+\s+){0,3}?"
+    r"(?:discount|price\s+match|matched|undercut|lowered|dropped\s+(?:their|the)\s+price)"
+    r"|\b(?:they're|they\s+are|she's|he's)\s+staying\b(?!\s+(?:late|home|in|at|over))|\bstay(?:ing)?\s+put\b"
+    r"|\b(?:don't|doesn't|do\s+not|does\s+not)\s+(?:really\s+)?(?:feel|see|have)\s+(?:the|any|much|enough)\s+pain\b"
+)
+_NO_INTEREST_MORE = (
+    r"\bremove\s+(?:me|us|them)\s+from\s+(?:your|the|their)\s+(?:\w+\s+)?list\b"
+    r"|\b(?:isn't|is\s+not|not|wasn't)\s+(?:really\s+)?(?:something|anything)\s+(?:we|they|she|he|i)(?:'d|\s+would|'ll|\s+will)?\s+"
+    r"(?:ever\s+)?(?:need|use|want|buy|care\s+about|be\s+interested\s+in)\b"
+    r"|\b(?:asked|told|wants?|wanted)\s+(?:us|me)\s+(?:not\s+to|to\s+stop)\s+(?:contact|call|email|reach|follow|ping|message)"
+    r"|\bdo\s+not\s+(?:contact|call|email)\b"
+)
+
+
+
 _KIND_PATTERNS: tuple[tuple[StallKind, str], ...] = (
-    ("think_it_over", _THINK),
-    ("consult_others", _CONSULT),
-    ("send_info", _SEND),
-    ("timing", _TIMING),
-    ("budget", _BUDGET),
-    ("status_quo", _STATUS_QUO),
-    ("no_interest", _NO_INTEREST),
+    ("think_it_over", _THINK + "|" + _THINK_MORE),
+    ("consult_others", _CONSULT + "|" + _CONSULT_MORE),
+    ("send_info", _SEND + "|" + _SEND_MORE),
+    ("timing", _TIMING + "|" + _TIMING_MORE),
+    ("budget", _BUDGET + "|" + _BUDGET_MORE),
+    ("status_quo", _STATUS_QUO + "|" + _STATUS_QUO_MORE),
+    ("no_interest", _NO_INTEREST + "|" + _NO_INTEREST_MORE),
 )
 
 
