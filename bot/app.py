@@ -13,20 +13,42 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.coach import Coach
 from bot.daily_exercises import DailyExercises, DailyTimings
 from bot.coaching.library import PromptLibrary, default_prompts_dir, load_library
+from bot.llm.model_coach import ModelCoach, make_openai_client
+from bot.llm.prompt_file import load_prompt_file
 from bot.settings import Settings
 from bot.slack.bolt_app import build_bolt_app, build_web_app
 from bot.slack.client import make_web_client
 from bot.slack.exercise_sender import SlackExerciseSender
 from bot.scheduling.ticker import ExerciseTicker
 from bot.storage.daily import DailyRepository
+from bot.storage.llm_usage import LlmUsageRepository
 from bot.storage.repository import Repository
 from bot.storage.session import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)
 
+LLM_PROMPT = "llm/second_opinion.md"
+
 
 def load_prompts(settings: Settings) -> PromptLibrary:
-    return load_library(settings.prompts_dir or default_prompts_dir())
+    folder = settings.prompts_dir or default_prompts_dir()
+    library = load_library(folder)
+    load_prompt_file(folder / LLM_PROMPT)  # validated at start even when no model is configured
+    return library
+
+
+def build_model_coach(settings: Settings, sessions) -> ModelCoach | None:  # type: ignore[no-untyped-def]
+    """None without OPENAI_API_KEY and OPENAI_BASE_URL: then the rules and the prompt library do everything."""
+    if not settings.llm_enabled:
+        return None
+    folder = settings.prompts_dir or default_prompts_dir()
+    return ModelCoach(
+        client=make_openai_client(api_key=settings.openai_api_key, base_url=settings.openai_base_url,
+                                  timeout_s=settings.llm_timeout_s),
+        model=settings.openai_model, prompt=load_prompt_file(folder / LLM_PROMPT),
+        usage=LlmUsageRepository(sessions), daily_token_budget=settings.llm_daily_token_budget,
+        redact_text=settings.llm_redact, timeout_s=settings.llm_timeout_s,
+    )
 
 
 @dataclass
@@ -56,7 +78,8 @@ def build_heartful(
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
     repository = Repository(sessions)
-    coach = Coach(library=library, repository=repository)
+    coach = Coach(library=library, repository=repository, advisor=build_model_coach(settings, sessions),
+                  advisor_timeout_s=settings.llm_timeout_s)
     client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     daily = DailyExercises(
         repository=DailyRepository(sessions), library=library, sender=SlackExerciseSender(client),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 from bot.coaching.detect import read_message
 from bot.coaching.guidance import Nudge, compose_nudge, next_care_question
-from bot.coaching.library import CareQuestion, PromptLibrary
+from bot.coaching.library import CareQuestion, Guidance, PromptLibrary
+from bot.coaching.second_opinion import Opinion, combine, guidance_is_acceptable, worth_a_second_opinion
 from bot.coaching.models import ChannelSettings, Deal, ReplyMode, Reading, TimelineEntry
 from bot.coaching.situations import RhythmAdvice, rhythm_advice
 from bot.storage.repository import Repository
@@ -16,6 +19,21 @@ from bot.storage.repository import Repository
 log = logging.getLogger(__name__)
 
 ChannelNameLookup = Callable[[], Awaitable[str | None]]
+
+# A nudge must reach the thread within three seconds of the message: the model gets two of them at most.
+NUDGE_MODEL_DEADLINE_S = 2.0
+MODEL_GUIDANCE_ID = "model"
+
+
+class SecondOpinionSource(Protocol):
+    async def second_opinion(self, *, team_id: str, text: str) -> Opinion: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Consulted:
+    reading: Reading
+    guidance: str | None  # the model's tailored step-back guidance, when it passed the care check
+    opinion: Opinion | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +95,50 @@ def rotation_key(channel_id: str, deal_name: str | None) -> str:
 
 
 class Coach:
-    def __init__(self, *, library: PromptLibrary, repository: Repository) -> None:
+    def __init__(self, *, library: PromptLibrary, repository: Repository,
+                 advisor: SecondOpinionSource | None = None, advisor_timeout_s: float = 8.0) -> None:
         self.library = library
         self.repository = repository
+        self.advisor = advisor
+        self.advisor_timeout_s = advisor_timeout_s
+
+    def worth_more_than_rules(self, text: str, rules: Reading) -> bool:
+        """Whether a message goes further than the rules: something found, or (with a model) a cue worth asking
+        about. Ordinary chatter stops here and is never sent anywhere."""
+        return not rules.is_empty or (self.advisor is not None and worth_a_second_opinion(text, rules))
+
+    async def consult(self, *, team_id: str, text: str, rules: Reading, deadline_s: float) -> Consulted:
+        """Rules plus, when configured, the model's second opinion. Never slower than `deadline_s`, never
+        without an answer: on any failure the rules' reading stands."""
+        if self.advisor is None or not worth_a_second_opinion(text, rules):
+            return Consulted(reading=rules, guidance=None, opinion=None)
+        try:
+            opinion = await asyncio.wait_for(self.advisor.second_opinion(team_id=team_id, text=text), deadline_s)
+        except TimeoutError:
+            opinion = Opinion(None, "timeout")
+        except Exception:  # the model layer must never cost the rep an answer
+            log.exception("second opinion failed")
+            opinion = Opinion(None, "invalid")
+        if opinion.outcome != "ok":
+            log.info("model gave no opinion (%s); using the rules", opinion.outcome)
+        reading = combine(rules, opinion.reading)
+        guidance = opinion.reading.guidance if opinion.reading and reading.stall else None
+        return Consulted(reading=reading, guidance=guidance if guidance_is_acceptable(guidance) else None,
+                         opinion=opinion)
+
+    def tailored(self, nudge: Nudge, guidance: str | None) -> Nudge:
+        """The model's guidance in place of the library's; the care question always comes from the library."""
+        if not guidance:
+            return nudge
+        return replace(nudge, guidance=Guidance(id=MODEL_GUIDANCE_ID, stall_kind=nudge.stall_kind, text=guidance))
 
     def read(self, message: ChannelMessage) -> Reading:
         """Pure and cheap: most channel messages are chatter and stop here, before any I/O."""
         return read_message(message.text)
 
     async def on_channel_message(
-        self, message: ChannelMessage, reading: Reading, *, channel_name: ChannelNameLookup | None = None
+        self, message: ChannelMessage, reading: Reading, *, channel_name: ChannelNameLookup | None = None,
+        model_guidance: str | None = None,
     ) -> CoachDecision:
         """Record any deal update and decide on a nudge. Sending is the caller's job.
 
@@ -127,12 +179,12 @@ class Coach:
         if reading.stall is not None and not message.from_integration and not channel.muted:
             key = rotation_key(message.channel_id, reading.deal_name or (deal.name if deal else None))
             last = await self.repository.last_choice(rotation_key=key)
-            nudge = compose_nudge(
+            nudge = self.tailored(compose_nudge(
                 self.library,
                 reading.stall.kind,
                 last_question_id=last.question_id,
                 last_guidance_id=last.guidance_id,
-            )
+            ), model_guidance)
         return CoachDecision(reading=reading, channel=channel, deal=deal, nudge=nudge, rotation_key=key)
 
     # /coach ----------------------------------------------------------------------------------------------------
@@ -140,13 +192,15 @@ class Coach:
     async def coach_situation(self, ctx: CommandContext, text: str) -> Nudge | RhythmAdvice:
         """The same coaching as a nudge when a stall is described, else the rhythm step that fits."""
         known = await self.repository.deal_names(team_id=ctx.team_id, channel_id=ctx.channel_id)
-        reading = read_message(text, known_deals=known)
+        consulted = await self.consult(team_id=ctx.team_id, text=text, rules=read_message(text, known_deals=known),
+                                       deadline_s=self.advisor_timeout_s)
+        reading = consulted.reading
         if reading.stall is None:
             return rhythm_advice(self.library, text, reading)
         key = rotation_key(ctx.channel_id, reading.deal_name)
         last = await self.repository.last_choice(rotation_key=key)
-        nudge = compose_nudge(self.library, reading.stall.kind, last_question_id=last.question_id,
-                              last_guidance_id=last.guidance_id)
+        nudge = self.tailored(compose_nudge(self.library, reading.stall.kind, last_question_id=last.question_id,
+                                            last_guidance_id=last.guidance_id), consulted.guidance)
         deal = await self._deal_named(ctx, reading.deal_name)
         await self.repository.record_nudge(
             team_id=ctx.team_id, channel_id=ctx.channel_id, deal_id=deal.id if deal else None, rotation_key=key,

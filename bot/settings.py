@@ -24,6 +24,12 @@ README_SECTIONS = {
     "DATABASE_URL": "Using PostgreSQL",
     "LOG_LEVEL": "Settings",
     "PROMPTS_DIR": "Editing the coaching content",
+    "OPENAI_API_KEY": "OpenAI (optional)",
+    "OPENAI_BASE_URL": "OpenAI (optional)",
+    "OPENAI_MODEL": "OpenAI (optional)",
+    "LLM_TIMEOUT_S": "OpenAI (optional)",
+    "LLM_DAILY_TOKEN_BUDGET": "OpenAI (optional)",
+    "LLM_REDACT": "OpenAI (optional)",
     "DAILY_GRACE_HOURS": "Daily exercises",
     "DAILY_CLAIM_LEASE_S": "Daily exercises",
     "DAILY_SEND_INTERVAL_MS": "Daily exercises",
@@ -41,12 +47,18 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite+aiosqlite:///heartful.db")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     prompts_dir: Path | None = None
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4.1-mini"
+    llm_timeout_s: float = Field(default=8.0, gt=0, le=120)
+    llm_daily_token_budget: int = Field(default=200_000, ge=0)
+    llm_redact: bool = True
     daily_grace_hours: float = Field(default=3.0, ge=0, le=23)
     daily_claim_lease_s: int = Field(default=300, ge=30)
     daily_send_interval_ms: int = Field(default=250, ge=0)
     daily_tick_s: int = Field(default=60, ge=5, le=3600)
 
-    @field_validator("slack_app_token", mode="before")
+    @field_validator("slack_app_token", "openai_api_key", "openai_base_url", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -82,6 +94,18 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url(cls, value: str) -> str:
         return async_database_url(value)
+
+    @field_validator("openai_base_url")
+    @classmethod
+    def _openai_base_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as http://localhost:11434/v1")
+        return value
+
+    @property
+    def llm_enabled(self) -> bool:
+        """A key (OpenAI) or a base URL (Azure, Ollama, vLLM) turns the model on; neither means rules only."""
+        return bool(self.openai_api_key or self.openai_base_url)
 
     @property
     def socket_mode(self) -> bool:

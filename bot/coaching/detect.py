@@ -71,7 +71,7 @@ _QUOTES = str.maketrans(
         "`": "'",
         "\u2026": "...",
         "\u2013": "-",
-        "\u2014": " - ",
+        "\u2014": "-",
         "\u00a0": " ",
     }
 )
@@ -400,8 +400,7 @@ _SEND = (
     r"additional|product|pricing|marketing|case)\s+)?"
     r"(?:info|information|details|materials?|deck|brochure|one-?pager|overview|case\s+stud(?:y|ies)|literature|"
     r"collateral|write-?up|summary|writing|pdf|data\s*sheet|white\s*paper|documentation)\b"
-    r"|\b(?:asked|asks|asking|wants|wanted|told)\s+(?:me|us)\s+to\s+(?:send|email|forward|shoot)\b"
-    r"|\b(?:look|read|go)\s+(?:it\s+)?(?:over|through)\s+(?:it|that|the\s+\w+|some\s+\w+)?\s*(?:and|&)\s+"
+        r"|\b(?:look|read|go)\s+(?:it\s+)?(?:over|through)\s+(?:it|that|the\s+\w+|some\s+\w+)?\s*(?:and|&)\s+"
     r"(?:get|circle|come|reach)\s+back"
     r"|\b(?:i'll|we'll|she'll|he'll|they'll|will)\s+(?:take\s+a\s+look|have\s+a\s+look|look\s+at\s+it|review\s+it|read\s+it)\s+"
     r"(?:if|once|when|after)\s+(?:you|u)\s+send"
@@ -627,7 +626,7 @@ _THINK_MORE = (
 )
 _CONSULT_MORE = (
     r"\bsociali[sz](?:e|es|ing|ed)\s+(?:it|this|that|the\s+\w+)\b"
-    r"|\bsell(?:s|ing)?\s+(?:it|this|that|the\s+\w+)\s+(?:internally|in(?:ternally)?\s+to|up\s+(?:the\s+chain|to)|to\s+"
+    r"|\b(?:needs?|has|have|must|got|gotta|going)\s+to\s+sell\s+(?:it|this|that|the\s+\w+)\s+(?:internally|in(?:ternally)?\s+to|up\s+(?:the\s+chain|to)|to\s+"
     + _TARGET + r")"
     r"|\bget(?:ting)?\s+(?:everyone|all\s+(?:the\s+)?stakeholders|the\s+(?:whole\s+)?team|all\s+parties|leadership|"
     r"(?:their|her|his)\s+(?:\w+\s+)?team)\s+(?:aligned|on\s+board|on\s+the\s+same\s+page|in\s+agreement)\b"
@@ -1033,11 +1032,15 @@ _INTERNAL_RE = re.compile(
 )
 _THIRD_POSSESSIVE_RE = re.compile(r"\b(?:their|her|his|the\s+client's|the\s+prospect's|the\s+customer's)\s+(?:[\w-]+\s+){0,2}$")
 _MY_OUR_RE = re.compile(r"\b(?:my|our)\b")
+_PERSONAL_RE = re.compile(
+    r"\bmy\s+(?:kid|kids|son|daughter|wife|husband|dog|cat|mom|dad|mum|toddler|family|friend|roommate|neighbou?r|brother|"
+    r"sister|parents|landlord|teenager|teen|baby|girlfriend|boyfriend|fiance|fiancee|cousin|aunt|uncle|grandma|grandpa)\b"
+)
 _PROSPECT_SIGNAL_RE = re.compile(
     r"\b(?:she|he|they|their|her|his|them|him|clients?|prospects?|customers?|buyers?|champions?|cfo|ceo|cto|coo|vp|"
     r"founders?|owners?|decision[- ]makers?|the\s+\w+\s+team)\b"
 )
-_NAME_PREFIX_RE = re.compile(r"\s*(?:[-\u2022>*]\s*)?[a-z][\w&'.-]*(?:\s+[\w&'.-]+){0,3}\s*(?::|\s-\s|\s@\s)")
+_NAME_PREFIX_RE = re.compile(r"\s*(?:[-\u2022>*]\s*)?[a-z][\w&'.-]*(?:\s+[\w&'.-]+){0,3}\s*(?::|\s-\s|\s@\s)\s*")
 _NOT_NAME_PREFIX = frozenset(
     "todo note notes fyi reminder update q question re ps edit me i eod tldr tl;dr psa heads reminder idea thought "
     "random ok so lol".split()
@@ -1073,7 +1076,7 @@ def _find_stall(clean: str, low: str, corrections: list[tuple[int, int]] | None)
     for start, end, kind, m in found:
         if not _capitals_ok(m, clean, corrections):
             continue
-        if _reject_reason(low, start, end, kind, quotes, advice) is None:
+        if _reject_reason(clean, low, start, end, kind, quotes, advice) is None:
             s = _to_original(start, corrections)
             e = _to_original(end, corrections)
             evidence = clean[s:e].strip(" \"'>") or low[start:end]
@@ -1134,6 +1137,7 @@ def _internal(low: str, a: int, b: int) -> bool:
 
 
 def _reject_reason(
+    clean: str,
     low: str,
     start: int,
     end: int,
@@ -1154,6 +1158,8 @@ def _reject_reason(
     # "If they need to think it over..." / "worried she'll want to think it over"
     if _HYPOTHETICAL_RE.search(prefix):
         return "hypothetical"
+    if _PERSONAL_RE.search(low, s, start):
+        return "personal"
     q = low.find("?", end)
     is_question = q != -1 and (q <= e or low.find("\n", end, q) == -1 and low.find(". ", end, q) == -1)
     if is_question and _QUESTION_START_RE.match(prefix) and not _REPORTED_RE.search(prefix):
@@ -1178,8 +1184,9 @@ def _reject_reason(
 
     lead = _SUBJECT_RE.match(low, start)  # "let me think", "we'll pass": the subject is inside the phrase
     who = _speaker(low, s, lead.end() if lead is not None and lead.group("first") else start)
-    if lead is not None and lead.group("first") and who == 0:
-        who = -1
+    if lead is not None and lead.group("first") and who <= 0:
+        label = _NAME_PREFIX_RE.match(low, s)
+        who = 1 if label is not None and label.end() == start and _is_label(low, s, label.end()) else -1
     if who == 0 and _REPORTED_RE.match(low, start):
         who = 1
     if who <= 0 and _POST_REPORTED_RE.match(low, end, e):
@@ -1202,23 +1209,30 @@ def _reject_reason(
         return "question"
     # "need to think it over before I send X": the rest of the sentence is the rep's own plan,
     # unless the message has already put a prospect on stage ("Acme: not now, I'll circle back in Q3").
-    if _FIRST_AFTER_RE.search(low, end, e) and not _prospect_before(low, s, start):
+    after = _SUBJECT_RE.search(low, end, e)
+    if after is not None and after.group("first") and not _prospect_before(clean, low, s, start):
         return "rep plan"
     return None
 
 
-_FIRST_AFTER_RE = re.compile(
-    r"\b(?:before|so|then|and|until)\s+(?:i|we)\b|\b(?:i|we)\s+(?:can|will|'ll|should|need|have|am|'m|'re|are)\b|"
-    r"\b(?:i'm|i'll|we're|we'll|i've|i'd)\b"
-)
+_STALL_NAME_RE = re.compile(r"(?<![\w@#])[A-Z][\w&'.-]*")
 _THIRD_BEFORE_RE = re.compile(r"\b(?:she|he|they|the\s+cfo|the\s+ceo|the\s+client|the\s+prospect|the\s+customer)\b")
 
 
-def _prospect_before(low: str, s: int, start: int) -> bool:
+def _prospect_before(clean: str, low: str, s: int, start: int) -> bool:
     if _PROSPECT_SIGNAL_RE.search(low, 0, start):
         return True
+    if len(clean) == len(low):  # a capitalised name before the phrase: "Ashford signed a renewal with..."
+        for m in _STALL_NAME_RE.finditer(clean, 0, start):
+            if m.group().lower().strip(".,:;!?'") not in _STOP_NAMES and m.group() != "I":
+                return True
     m = _NAME_PREFIX_RE.match(low, s)
-    return m is not None and m.end() <= start and low[s:m.end()].split()[0].strip("-\u2022>*:") not in _NOT_NAME_PREFIX
+    return m is not None and m.end() <= start and _is_label(low, s, m.end())
+
+
+def _is_label(low: str, s: int, e: int) -> bool:
+    words = low[s:e].split()
+    return bool(words) and words[0].strip("-\u2022>*:") not in _NOT_NAME_PREFIX
 
 
 def _third_person_reported(low: str, s: int, start: int) -> bool:
@@ -1272,9 +1286,9 @@ def _speaker(low: str, s: int, start: int) -> int:
 _STAGE_NAMES = (
     "prospecting|prospect|lead|new lead|qualified lead|qualified|qualification|qualifying|discovery|discovery call|"
     "demo|demo scheduled|demo completed|demo done|solution|solutioning|evaluation|technical evaluation|tech eval|"
-    "trial|pilot|poc|proof of concept|proposal|proposal sent|proposal/price quote|price quote|quote|quote sent|"
+    "trial|pilot|poc|proof of concept|proposal|proposal/price quote|price quote|quote|quote sent|"
     "negotiation|negotiation/review|negotiations|negotiating|contract|contract sent|contracting|contracts|"
-    "legal|legal review|procurement|security review|verbal|verbal commit|verbal yes|commit|committed|closing|"
+    "legal|legal review|procurement|security review|verbal|verbal commit|commit|committed|closing|contract negotiation|"
     "closed won|closed-won|closed/won|closed lost|closed-lost|closed/lost|best case|upside|needs analysis|"
     "value proposition|id\\. decision makers|perception analysis|appointment scheduled|qualified to buy|"
     "presentation scheduled|decision maker bought-in|decision maker bought in|decision makers bought in|"
@@ -1287,32 +1301,45 @@ _STAGE_ALT = "|".join(s.replace(" ", r"\s+") for s in sorted(_STAGE_NAMES, key=l
 _STAGE_SET = frozenset(s.replace("\\", "") for s in _STAGE_NAMES)
 # Where a free-text stage value ends.
 _STOP_STAGE = (
-    r"(?=\s*(?:$|\n|[,;·|()\[\]]|\.(?:\s|$)|!|\s+(?:in|on|of)\s+(?:the\s+)?(?:\w+\s+)?pipeline\b|\s+(?:amount|amt|"
+    r"(?=\s*(?:$|\n|[,;·|()\[\]\u2022]|\.(?:\s|$)|!|\s+(?:in|on|of)\s+(?:the\s+)?(?:\w+\s+)?pipeline\b|"
+    r"\s+on\s+(?:the\s+)?(?:opportunity|opp|deal)\b|\s+(?:amount|amt|"
     r"next\s+steps?|close\s+date|owner|by|with|and|after|for|from|today|yesterday|this\s+week|on\s+(?:mon|tue|wed|thu|fri)\w*|"
     r"as\s+of|at|w/|but|since)\b|\s+[-\u2013]\s|\s+\$|\s+\d))"
 )
 _STAGE_EXPLICIT_RE = re.compile(
     r"\b(?:deal\s+)?stage\s*(?:changed|updated|moved|set)?\s*(?:from\s+(?P<from>[^\n,;]{1,50}?)\s*)?"
-    r"(?:to|->|=>|>|\u2192|=|:|is\s+now|is|now|now\s+at|now\s+in)\s*:?\s*(?:stage\s+)?"
-    r"(?P<stage>[^\s,;.·|][^\n,;·|]{0,60}?)" + _STOP_STAGE
+    r"(?:\bto\b|->|=>|>|\u2192|=|:|\bis\s+now\b|\bis\b|\bnow\s+at\b|\bnow\s+in\b|\bnow\b)\s*:?\s*(?:stage\s+)?"
+    r"(?P<stage>[^\s,;.·|\u2022][^\n,;·|\u2022]{0,60}?)" + _STOP_STAGE
     + r"|\b(?:moved|changed|updated|set|advanced|progressed|entered)\s+(?:(?:in)?to\s+)?(?:the\s+)?(?:deal\s+)?stage\s*:?\s*(?!from\b)"
-    r"(?P<stage2>[^\s,;.·|][^\n,;·|]{0,60}?)" + _STOP_STAGE
+    r"(?P<stage2>[^\s,;.·|\u2022][^\n,;·|\u2022]{0,60}?)" + _STOP_STAGE
+    + r"|\bstage\s+(?P<stage3>" + _STAGE_ALT + r")\b"
 )
 _STAGE_INLINE_RE = re.compile(
-    r"\b(?:moved|moving|moves|advanced|advancing|advances|progressed|progressing|promoted|bumped|pushed|went|going|jumped|"
-    r"slid|slipped|dropped|back|graduated|upgraded|downgraded|entered|entering|is\s+now|now|are\s+now|officially|"
-    r"changed|updated|set|transitioned|heading|headed|made\s+it)\s+"
+    r"\b(?:(?P<strong>moved|moving|moves|advanced|advancing|advances|progressed|progressing|promoted|bumped|graduated|"
+    r"upgraded|downgraded|entered|entering|transitioned|slid|slipped|dropped|back|stays|stayed|staying|still|remains|"
+    r"remained|sitting|sits|is\s+now|are\s+now)|"
+    r"(?P<weak>pushed|went|going|jumped|now|officially|changed|updated|set|heading|headed|made\s+it))\s+"
     r"(?:(?:it|them|the\s+deal|the\s+opp|this)\s+)?(?:(?:in)?to\s+|in\s+|at\s+)?(?:the\s+)?(?:stage\s+)?(?P<stage>"
     + _STAGE_ALT + r")\b(?:\s+stage)?" + r"(?!\s*(?:call|meeting|deck|prep|slides|template|with\s+(?:the|our|my)\s+team))"
 )
 _STAGE_INSTAGE_RE = re.compile(
     r"\b(?:in|at|to|into|reached|hit|entered)\s+(?:the\s+)?(?P<stage>" + _STAGE_ALT + r")\s+(?:stage|phase)\b"
+    r"|\b(?:is|are|now|still|currently|renewal|expansion|deal|opp)\s+in\s+(?P<stage2>" + _STAGE_ALT + r")\b"
+    r"|\bin\s+(?P<stage3>" + _STAGE_ALT + r")\s+(?:at|now|with|for)\b"
 )
+# A CRM card with separate "From:" and "To:" lines.
+_STAGE_TO_LINE_RE = re.compile(r"^[>\s*]*to\s*:\**\s*(?P<stage>[^\n*]{2,60}?)\s*\**\s*$", re.M)
 _ARROW = r"(?:->|=>|-->|>>|\u2192|\u27f6|\u2794|\u279c|\u27a1\ufe0f?)"
 _STAGE_ARROW_RE = re.compile(
-    r"\b(?P<from>" + _STAGE_ALT + r")\s*(?:" + _ARROW + r"|\bto\b)\s*(?P<stage>" + _STAGE_ALT + r")\b"
+    r"\b(?P<from>" + _STAGE_ALT + r")['\"*]?\s*(?:" + _ARROW + r"|\bto\b)\s*['\"*]?(?P<stage>" + _STAGE_ALT + r")\b"
 )
 _STAGE_ARROW_ANY_RE = re.compile(_ARROW + r"\s*\*?(?P<stage>" + _STAGE_ALT + r")\b")
+# "Hanso Foundation - Discovery, 12 seats": a label, then a stage name standing on its own.
+_STAGE_PREFIX_RE = re.compile(
+    r"^\s*(?:[-\u2022>*]\s*)?[^\n:\u2013-]{1,60}?(?::|\s[-\u2013]\s)\s*(?:[^,\n]{1,20},\s*){0,2}?(?:now\s+|still\s+|in\s+)?(?P<stage>" + _STAGE_ALT
+    + r")\b(?=\s*(?:[,;(|]|\.(?:\s|$)|$|\s+[-\u2013]\s|\s+(?:stage|at|with)\b|\s+\$|\s+\d))",
+    re.M,
+)
 
 _CURRENCY_SYMBOLS = {
     "us$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "a$": "AUD", "au$": "AUD",
@@ -1354,17 +1381,17 @@ _WON_RE = re.compile(
     r"a\s+|an\s+))|\bwon\s+(?:it\b|them\b|(?P<cap>))|\bwon\b(?=\s*[!\U0001F300-\U0001FAFF\u2600-\u27bf])"
     r"|\b(?:deal|contract|order\s+form|paperwork|agreement|po|sow|msa|renewal|docs|docusign|it|they|she|he|customer|client)"
     r"\s+(?:is\s+|was\s+|got\s+|has\s+been\s+|have\s+been\s+|just\s+|finally\s+|officially\s+|all\s+|fully\s+|'s\s+|are\s+)*"
-    r"(?:signed|countersigned|executed|inked|closed|booked|done\s+and\s+dusted)\b(?![\s/_-]*lost)(?!\s+(?:up|off|in|out|an?\s+nda|the\s+nda))"
+    r"(?:signed|countersigned|executed|inked|closed|booked|done\s+and\s+dusted)\b(?![\s/_-]*lost)(?!\s+(?:up|off|in|out|an?\s+nda|the\s+nda))(?!(?:\s+[\w-]+){0,4}?\s+with\s+(?!us\b))"
     r"|\b(?:signed|countersigned|inked|closed|booked|landed|won|bagged|secured)\s+(?:the\s+|our\s+|a\s+)?"
     r"(?:deal|contract|order\s+form|paperwork|agreement|renewal|po|sow|msa|(?:\d+[-\s])?(?:year|yr|month)\s+(?:deal|contract))\b"
     r"|\bsignature\s+(?:received|is\s+in|came\s+(?:back|through)|done|complete)|\bpo\s+(?:received|is\s+in|came\s+through|issued)"
     r"|\bgot\s+the\s+(?:signature|signed\s+contract|po|signed\s+order\s+form)\b|\bsigned\s+(?:and\s+)?(?:returned|sealed)\b"
     r"|\bit'?s\s+official\b|\bofficially\s+(?:a\s+)?customer\b|\bnew\s+logo\b|\bcontract\s+(?:is\s+)?back\s+signed\b"
-    r"|\bsigned\s*[!\U0001F300-\U0001FAFF\u2600-\u27bf]|\bsigned\s+(?:today|this\s+morning|yesterday|last\s+night|just\s+now)\b"
+    r"|\bwon\s*:|\bsigned\s*[!\U0001F300-\U0001FAFF\u2600-\u27bf]|\bsigned\s+(?:today|this\s+morning|yesterday|last\s+night|just\s+now)\b"
 )
 _WON_NAME_RE = re.compile(
     r"(?P<name>(?<![\w@#])[A-Z][\w&'.-]*(?:\s+[A-Z0-9][\w&'.-]*){0,3})\s+(?:(?:has|have|just|finally|officially|is|was|"
-    r"all)\s+)*(?:signed|countersigned|closed|inked)\b(?![\s/_-]*lost)(?!\s+(?:up|off|an?\s+nda|with))"
+    r"all)\s+)*(?:signed|countersigned|closed|inked)\b(?![\s/_-]*lost)(?!\s+(?:up|off|an?\s+nda|with))(?!(?:\s+[\w-]+){0,4}?\s+with\s+(?!us\b))"
     r"|\b(?:signed|closed|inked|landed|bagged|booked|won)\s+(?:with\s+)?(?P<name2>[A-Z][\w&'.-]*(?:\s+[A-Z0-9][\w&'.-]*){0,3})"
 )
 _LOST_RE = re.compile(
@@ -1402,31 +1429,10 @@ _CHATTER_MONEY_RE = re.compile(
 
 def _find_update(marked: str, clean: str, low: str, known: str | None) -> DealUpdate | None:
     has_digit = any(c in low for c in "0123456789")
-    has_money_sym = has_digit and any(c in low for c in "$€£¥₹")
-    cheap = (
-        has_digit
-        or "stage" in low
-        or "next step" in low
-        or "won" in low
-        or "lost" in low
-        or "signed" in low
-        or "->" in low
-        or "\u2192" in low
-        or "moved" in low
-        or "closed" in low
-        or " now " in low
-        or "inked" in low
-        or "booked" in low
-        or "signature" in low
-        or "official" in low
-        or "new logo" in low
-        or "advanced" in low
-        or "next:" in low
-        or "ns:" in low
-        or "progress" in low
-    )
-    if not cheap:
+    if not has_digit and _UPDATE_WORDS.isdisjoint(_WORD_RE.findall(low)) and "->" not in low and "\u2192" not in low:
         return None
+    if _ACTIVITY_RE.search(low) and not _EXPLICIT_UPDATE_RE.search(low):
+        return None  # CRM activity pings: meetings booked, calls logged, owner or close-date changes
 
     stage = _find_stage(clean, low)
     amount, currency = _find_amount(low) if has_digit else (None, None)
@@ -1434,12 +1440,13 @@ def _find_update(marked: str, clean: str, low: str, known: str | None) -> DealUp
     outcome = _find_outcome(clean, low)
     if stage is None and amount is None and next_step is None and outcome is None:
         return None
-    if outcome is None and stage is not None:
+    if stage is not None:
         sl = stage.lower()
-        if "won" in sl and "lost" not in sl:
-            outcome = "won"
-        elif "lost" in sl:
-            outcome = "lost"
+        if sl in _OUTCOME_STAGES:  # "Closed Won" is an outcome, not a stage
+            outcome = outcome or _OUTCOME_STAGES[sl]
+            stage = None
+            if amount is None and next_step is None and outcome is None:
+                return None
 
     crm = _CRM_RE.search(marked) is not None or _CRM_RE.search(low) is not None
     name = _find_name(marked, clean, for_update=True)
@@ -1466,6 +1473,24 @@ def _find_update(marked: str, clean: str, low: str, known: str | None) -> DealUp
     )
 
 
+_WORD_RE = re.compile(r"[a-z]+")
+_UPDATE_WORDS = frozenset(
+    "stage stages next won lost signed countersigned closed close moved moving advanced progressed inked booked signature "
+    "official officially logo now stays stayed still remains sitting back entered dropped slipped slid bumped "
+    "promoted graduated pipeline deal opp opportunity amount amt".split()
+) | frozenset(w for name in _STAGE_NAMES for w in re.findall(r"[a-z]+", name) if len(w) > 3)
+_ACTIVITY_RE = re.compile(
+    r"\b(?:meeting|call|email|task|note|activity|demo)\s+(?:was\s+)?(?:booked|logged|scheduled|created|completed|opened|"
+    r"clicked|added|rescheduled)\b|\bowner\s+(?:changed|updated|reassigned)\b|\breassigned\s+to\b|"
+    r"\bclose\s+date\s+(?:changed|updated|moved|pushed)\b"
+)
+_EXPLICIT_UPDATE_RE = re.compile(
+    r"\bstage\b|\bamount\b|\bclosed[\s/_-]*(?:won|lost)\b|\bnext\s+step|\bmoved\s+to\b|\bsigned\b"
+)
+_OUTCOME_STAGES = {
+    "closed won": "won", "closed-won": "won", "closed/won": "won", "closed - won": "won", "won": "won",
+    "closed lost": "lost", "closed-lost": "lost", "closed/lost": "lost", "closed - lost": "lost", "lost": "lost",
+}
 _SALESY_STEP_RE = re.compile(
     r"\b(?:demo|call|meeting|proposal|contract|pricing|quote|review|cfo|ceo|legal|procurement|pilot|poc|trial|follow|send|"
     r"sign|intro|workshop|onsite|sync|present|negotiat|redline|order\s+form|msa|sow|security|exec|decision|champion|"
@@ -1477,21 +1502,38 @@ def _deal_outcome_strong(low: str) -> bool:
 
 def _find_stage(clean: str, low: str) -> str | None:
     if "stage" in low:
+        if "from:" in low:
+            m = _STAGE_TO_LINE_RE.search(low)
+            if m is not None:
+                return _tidy(clean[m.start("stage") : m.end("stage")])
         for m in _STAGE_EXPLICIT_RE.finditer(low):
-            g = "stage" if m.group("stage") is not None else "stage2"
-            val = _tidy(clean[m.start(g) : m.end(g)])
+            g = next(g for g in ("stage", "stage2", "stage3") if m.group(g) is not None)
+            s, e = m.span(g)
+            arrow = None
+            for arrow in _ARROW_IN_VALUE_RE.finditer(low, s, e):
+                pass
+            if arrow is not None:  # "Stage: Proposal -> Negotiation": the new one
+                s = arrow.end()
+            val = _tidy(clean[s:e])
             if val and val.lower() not in _NOT_STAGES and (not val[0].isdigit() or len(val) <= 2):
                 return val
-    for rx in (_STAGE_ARROW_RE, _STAGE_INLINE_RE, _STAGE_INSTAGE_RE, _STAGE_ARROW_ANY_RE):
+    for rx in (_STAGE_ARROW_RE, _STAGE_INLINE_RE, _STAGE_INSTAGE_RE, _STAGE_ARROW_ANY_RE, _STAGE_PREFIX_RE):
         m = rx.search(low)
         if m is None:
             continue
-        if rx is _STAGE_INLINE_RE and m.group("stage") in _WEAK_STAGES and not _STAGE_CONTEXT_RE.search(low):
+        if (
+            rx is _STAGE_INLINE_RE
+            and m.group("weak")
+            and m.group("stage") in _WEAK_STAGES
+            and not _STAGE_CONTEXT_RE.search(low)
+        ):
             continue
-        return _tidy(clean[m.start("stage") : m.end("stage")])
+        g = next(g for g in ("stage", "stage2", "stage3") if g in m.re.groupindex and m.group(g) is not None)
+        return _tidy(clean[m.start(g) : m.end(g)])
     return None
 
 
+_ARROW_IN_VALUE_RE = re.compile(r"\s*(?:->|=>|-->|>>|\u2192|\u27f6|\u2794|\u279c|\u27a1\ufe0f?)\s*")
 _NOT_STAGES = frozenset({"the", "a", "an", "it", "this", "that", "now", "is", "to", "from", "of", "changed", "updated"})
 # Stage names that are also everyday words: only a stage when the message otherwise reads like a deal update.
 _WEAK_STAGES = frozenset(
@@ -1625,6 +1667,9 @@ def _find_next_step(clean: str, low: str) -> str | None:
     return val
 
 
+_WITH_OTHER_RE = re.compile(r"(?:\s+[\w-]+){0,4}?\s+with\s+(?!us\b|me\b)")
+
+
 def _capitalised_at(clean: str, pos: int) -> bool:
     return pos < len(clean) and clean[pos].isupper()
 
@@ -1648,6 +1693,8 @@ def _find_outcome(clean: str, low: str) -> str | None:
         for m in _WON_RE.finditer(low):
             if m.group("cap") is not None and not _capitalised_at(clean, m.end()):
                 continue
+            if _WITH_OTHER_RE.match(low, m.end()):
+                continue
             if _OUTCOME_NEG_RE.search(low, max(0, m.start() - 40), m.start()):
                 continue
             won = m
@@ -1658,6 +1705,8 @@ def _find_outcome(clean: str, low: str) -> str | None:
                 if not n or n.split()[0].lower() in _STOP_NAMES:
                     continue
                 if _OUTCOME_NEG_RE.search(low, max(0, m.start() - 40), m.start()):
+                    continue
+                if _WITH_OTHER_RE.match(low, m.end()):
                     continue
                 won = m
                 break
@@ -1686,7 +1735,7 @@ _STOP_NAMES = frozenset(
         "proposal pricing legal procurement finance budget timing monday tuesday wednesday thursday friday saturday "
         "sunday mon tue tues wed thu thur thurs fri sat sun january february march april may june july august "
         "september october november december jan feb mar apr jun jul aug sep sept oct nov dec q1 q2 q3 q4 cfo ceo "
-        "cto vp coo cio cmo cro it hr po msa sow nda arr acv usd eur gbp fyi eta eod eow asap rfp poc sso api crm "
+        "cto vp coo cio cmo cro it hr po msa sow nda arr acv usd eur gbp cad fyi eta eod eow asap rfp poc sso api crm "
         "roi tl;dr tldr she he they we i i'm i'll i've i'd we're we'll they're they'll she's he's there here "
         "update: update. big win huge win win nice woohoo yay wow ugh sadly unfortunately finally officially boom "
         "let let's lets please pls can't cant don't dont won't wont didn't didnt isn't isnt wasn't wasnt "
@@ -1694,43 +1743,91 @@ _STOP_NAMES = frozenset(
         "closed-won closed-lost amt next step steps owner pipeline sales opportunity: deal: update - "
         "after call following spoke chatted got met had quick heads-up headsup reminder question anyone "
         "sure maybe probably looks seems sounds thinking think feel love loved like liked hate tough rough "
-        "also btw fwiw imo imho tbh lol haha rip oof dang darn shoot whoa "
+        "also btw fwiw imo imho tbh lol haha rip oof dang darn shoot whoa welp sooo soo ugh yikes phew "
         "client prospect customer buyer champion ae sdr se manager boss board partner ceo's cfo's salesforce hubspot "
         "sfdc slack zoom gong email emailed pinged called texted circling circle revisit pushed pushing "
         "moving advancing dropping per via w/ w x vs v ve via user someone channel here everyone "
-        "renewal expansion upsell mid-market enterprise smb account accounts lead leads prospects clients customers"
+        "renewal expansion upsell mid-market enterprise smb account accounts lead leads prospects clients customers "
+        "updated alert change changed moved created reason amount: stage: new weekly daily monthly pipeline: "
+        "dr mr mrs ms"
     ).split()
 )
-_NAME = r"[A-Z][\w&'.-]*(?:\s+(?:[A-Z0-9][\w&'.-]*|&|of|and|de|du|la|von|van))*"
-_NAME_BOUNDED = r"[A-Z][\w&'.-]*(?:\s+(?:[A-Z][\w&'.-]*|\d+(?![\w.,$€£])|&)){0,3}"
+# Stop words that still end many company names ("Gemini Legal", "Blue Sun", "Hollis Partners").
+_NAME_WORDS = frozenset("legal finance procurement sun sat partner partners board pilot trial gong zoom slack capital".split())
+_TOKEN = r"[A-Z][\w&'-]*(?:\.[\w&'-]+)*"
+_NAME_BOUNDED = _TOKEN + r"(?:\s+(?:" + _TOKEN + r"|\d+(?![\w.,$€£])|&))" + "{0,3}"
+# Words a deal's name carries with it ("Acme renewal"), versus ones that only say it is a deal ("the Acme deal").
+_QUALIFIERS = r"renewal|expansion|upsell|pilot|poc|rollout|upgrade|phase\s+\d+|year\s+\d+"
+_FIELD_STOP = r"(?=\s*(?:$|\n|\s[|\u2022\u00b7]\s|\s[-\u2013]\s+(?:Amount|Stage|Close|Owner)|\s+\((?:Amount|Stage)))"
 _CRM_NAME_RES = (
-    re.compile(r"\b(?:Opportunity|Opp|Deal|Account)\s*(?:[Nn]ame)?\s*:?\s*\*([^*\n]{1,100})\*", re.I),
-    re.compile(r"\b(?:Opportunity|Opp|Deal)\s+\"([^\"\n]{1,100})\"", re.I),
-    re.compile(r"^\s*(?:[-\u2022*]\s*)?(?:Opportunity|Opportunity\s+Name|Deal|Deal\s+Name|Opp|Account|Account\s+Name)\s*:\s*\*?([^\n*]{1,100})\*?\s*$",
+    # "Opportunity: X", "Deal Name: X", ">*Opportunity:* X" (a field line; Account only as a last resort below)
+    re.compile(
+        r"^[>\s\-\u2022*]*(?:Opportunity|Opportunity\s+Name|Deal|Deal\s+Name|Opp)\s*:\s*\*?\s*([^\n*|\u2022\u00b7]{1,100}?)"
+        r"\s*\*?" + _FIELD_STOP,
+        re.I | re.M,
+    ),
+    # "Opportunity *X* changed ...", "Deal *X* moved ..."
+    re.compile(r"\b(?:Opportunity|Opp|Deal)\s*(?:[Nn]ame)?\s*:?\s*\*([^*\n]{1,100})\*", re.I),
+    # 'Opportunity "X"', 'on opportunity "X"'
+    re.compile(r"\b(?:Opportunity|Opp|Deal)\s+[\"']([^\"'\n]{1,100})[\"']", re.I),
+    # "Opportunity Updated • X • Stage: ...", "Opportunity Alert: X - Amount changed"
+    re.compile(
+        r"\b(?:Opportunity|Deal)\s+(?:Updated|Update|Won|Lost|Moved|Created|Alert|Closed)\s*[\u2022\u00b7|:-]\s*"
+        r"([^\u2022\u00b7|\n:]{2,80}?)\s*(?:[\u2022\u00b7|\n]|\s[-\u2013]\s|$)",
+        re.I,
+    ),
+    # "Opportunity X changed Stage ..." (no formatting)
+    re.compile(
+        r"\b(?:Opportunity|Deal)\s+(?!stage\b|amount\b|owner\b|updated?\b|moved\b|won\b|lost\b)([^\n]{2,100}?)\s+(?:changed|"
+        r"was\s+(?:updated|moved|changed|created|closed|won|lost|marked)|has\s+been|has\s+moved|moved|updated|is\s+now|closed|"
+        r"\u2192|->)\b"
+    ),
+    re.compile(r"^[>\s\-\u2022*]*(?:Account|Account\s+Name|Company)\s*:\s*\*?\s*([^\n*|\u2022\u00b7]{1,100}?)\s*\*?" + _FIELD_STOP,
                re.I | re.M),
-    re.compile(r"\b(?:Opportunity|Deal)\s+(?!stage\b|amount\b|owner\b)(.{2,100}?)\s+(?:changed|was\s+(?:updated|moved|changed|"
-               r"created|closed|won|lost)|has\s+been|has\s+moved|moved|updated|is\s+now|closed|\u2192|->)\b"),
+)
+_CRM_HINT_RE = re.compile(
+    r"\b(?:opportunity|deal)\s+(?:updated|update|won|lost|moved|alert|stage|created|closed)\b|\bclosed[\s/_-]*won\b|"
+    r"\bstage\s+(?:change|update)|\bsalesforce\b|\bhubspot\b|\bpipeline\b|\bnext\s+step\s+updated\b|\bdeal\s+won\b|"
+    r"\bnew\s+closed\s+won\b"
+)
+_BOLD_LABEL_RE = re.compile(
+    r"^(?:opportunity|opp|deal|account)?\s*(?:updated?|alert|moved|won|lost|created|closed(?:[\s/_-]*(?:won|lost))?|"
+    r"stage(?:\s+(?:change|update|changed))?|deal\s+(?:won|moved|update)|amount|owner|next\s+step|close\s+date|new|"
+    r"opportunity\s+(?:stage\s+)?update|deal\s+stage\s+updated)?\s*:?$|.*:$",
+    re.I,
 )
 _HUMAN_NAME_RES = (
-    # "the Acme deal", "Acme opp", "Acme renewal"
-    re.compile(r"(?:\b[Tt]he\s+)?(?<![\w@#])(" + _NAME_BOUNDED + r")(?:'s)?\s+(?:deal|opp|opportunity|account|renewal|expansion|"
-               r"upsell|contract|pilot|poc|rollout)\b"),
-    # "Acme: moved to proposal", "Acme - signed", "*Acme* update"
-    re.compile(r"^\s*(?:[-\u2022>]\s*)?(?:(?:[Uu]pdate|UPDATE|[Dd]eal\s+update|[Rr]e|RE|FYI|[Qq]uick\s+update)\s*(?:on|:|-)?\s*)?(?:[Oo]n\s+)?"
-               r"(" + _NAME_BOUNDED + r")\s*(?::|\s-\s|\s\u2013\s|\s\|\s|\s+update\b|\s*\()", re.M),
-    # "Acme moved to Proposal", "Initech signed", "Globex is now in negotiation"
-    re.compile(r"(?<![\w@#])(" + _NAME_BOUNDED + r")(?:'s)?\s+(?:(?:deal|opp|just|finally|officially|has|have|is|was)\s+)*"
+    # "the Acme renewal", "Acme opp", "the Krusty Krab franchise deal"
+    re.compile(r"(?:\b[Tt]he\s+)?(?<![\w@#])(" + _NAME_BOUNDED + r")(?:'s)?\s+(?:(?P<q>" + _QUALIFIERS
+               + r")\b|(?:[a-z]+\s+)?(?i:deal|opp|opportunity|account|contract)\b)"),
+    # "Acme: moved to proposal", "Acme - signed", "Update on Acme:", "Wonka Confections 🍫 stage: ..."
+    re.compile(r"^\s*(?:[-\u2022>]\s*)?(?:(?:[Uu]pdate|UPDATE|[Dd]eal\s+update|[Rr]e|RE|FYI|fyi|[Qq]uick\s+update|"
+               r"[Pp]ipeline\s+update)\s*(?:on|:|-)?\s*)?(?:[Oo]n\s+)?"
+               r"(" + _NAME_BOUNDED + r")\s*(?:\s(?P<q>" + _QUALIFIERS + r"))?(?:[^\w\s]{1,4}\s*)?"
+               r"(?::|\s-\s|\s\|\s|\s+(?:update|stage|amt|amount|deal)\b|\s*\(|\s*(?:->|\u2192))", re.M),
+    # "Acme moved to Proposal", "Initech signed", "Globex is now in negotiation", "Halcyon amt updated"
+    re.compile(r"(?<![\w@#])(" + _NAME_BOUNDED + r")(?:'s)?\s+(?i:(?:(?:deal|opp|just|finally|officially|has|have|is|was)\s+)*"
                r"(?:moved|advanced|progressed|is\s+now|now\s+in|went|slipped|jumped|signed|closed|->|\u2192|stage|pushed|"
-               r"renewed|countersigned|entered|bumped|stalled|inked|came\s+back|got\s+to|reached|dropped|slid)\b"),
-    # "closed won Initech 30k", "lost Umbrella to a competitor", "signed Acme"
+               r"renewed|countersigned|entered|bumped|stalled|inked|came\s+back|got\s+to|reached|dropped|slid|amt|amount|"
+               r"arr|acv|in\s+(?:contract|negotiation|proposal|discovery|legal)|a\s+go|live|done|official|back|stays|still|"
+               r"sitting|remains))\b"),
+    # "closed won Initech 30k", "lost Umbrella to a competitor", "CLOSED WON 🔔 Northstar", "Closed lost on Ardent"
     re.compile(r"\b(?:[Cc]losed[\s/_-]*(?:[Ww]on|[Ll]ost)|[Ww]on|[Ll]ost|[Ss]igned|[Cc]losed|[Ii]nked|[Bb]ooked|[Ll]anded|"
-               r"CLOSED[\s/_-]*(?:WON|LOST))\s*[:!-]?\s+(?:with\s+|the\s+)?(" + _NAME_BOUNDED + r")"),
+               r"CLOSED[\s/_-]*(?:WON|LOST)|WON|LOST)\b[^\w\n]{0,8}?\s*(?:(?:with|the|on|for)\s+)?(" + _NAME_BOUNDED + r")"),
+    # "Moved Sterling Cooper to Closed Lost", "moved Elkhorn back to Discovery"
+    re.compile(r"\b(?:[Mm]oved|[Mm]oving|[Bb]umped|[Pp]ushed|[Aa]dvanced|[Mm]arked|[Ss]et|[Dd]ropped)\s+(" + _NAME_BOUNDED
+               + r")\s+(?:back\s+)?(?:to|into|as|in)\b"),
     # "update on Acme", "call with Acme", "CFO at Acme"
-    re.compile(r"\b(?:on|with|at|from|for|over\s+at|to)\s+(" + _NAME_BOUNDED + r")(?:'s)?\b"),
+    re.compile(r"\b(?:on|with|at|from|for|over\s+at|to|@)\s+(" + _NAME_BOUNDED + r")(?:'s)?\b"),
     # "Acme's CFO", "the Acme team"
     re.compile(r"(?<![\w@#])(" + _NAME_BOUNDED + r")(?:'s\b|'(?!\w)|\s+team\b|\s+folks\b|\s+people\b)"),
 )
-_BOLD_RE = re.compile(r"\*([^*\n]{2,60})\*")
+_LOWER_LABEL_RE = re.compile(
+    r"^\s*([a-z][\w&'-]*(?:\s+[a-z][\w&'-]*){0,2})\s*(?::|\s-\s)\s*(?:stage\b|won\b|lost\b|closed\b|signed\b|moved\b|amt\b|"
+    r"amount\b|[$\u20ac\u00a3]?\d)"
+)
+_BOLD_RE = re.compile(r"\*([^*\n]{2,80})\*")
+_WITH_RE_INDEX = 5  # "call with Acme": weak, tried last for updates
 
 
 def _valid_name(raw: str) -> str | None:
@@ -1738,7 +1835,7 @@ def _valid_name(raw: str) -> str | None:
     if name.endswith("'s"):
         name = name[:-2]
     words = name.split()
-    while words and words[-1].lower().strip(".,:;!?") in _STOP_NAMES:
+    while words and words[-1].lower().strip(".,:;!?") in _STOP_NAMES and words[-1].lower() not in _NAME_WORDS:
         words.pop()
     while words and words[0].lower().strip(".,:;!?") in _STOP_NAMES:
         words.pop(0)
@@ -1750,35 +1847,48 @@ def _valid_name(raw: str) -> str | None:
     return name
 
 
+def _crm_name(raw: str) -> str | None:
+    name = raw.strip().strip("*_`'\"").strip()
+    if not name or name.lower().split()[0] in ("stage", "amount", "owner", "is", "was", "has", "the", "from", "to"):
+        return None
+    return name
+
+
 def _find_name(marked: str, clean: str, *, for_update: bool) -> str | None:
-    low_marked = marked
-    if "pportunit" in low_marked or "eal" in low_marked or "Opp" in low_marked or "ccount" in low_marked:
-        for rx in _CRM_NAME_RES:
-            m = rx.search(marked if rx is not _CRM_NAME_RES[3] else clean)
-            if m is not None:
-                name = m.group(1).strip().strip("*").strip()
-                if name and name.lower().split()[0] not in ("stage", "amount", "owner", "is", "was", "has", "the"):
-                    return name
+    if "pportunit" in marked or "eal" in marked or "Opp" in marked or "OPP" in marked or "ccount" in marked:
+        for i, rx in enumerate(_CRM_NAME_RES):
+            m = rx.search(clean if i == 4 else marked)
+            if m is not None and (name := _crm_name(m.group(1))) is not None:
+                return name
+    if "*" in marked and _CRM_HINT_RE.search(marked.lower()):
+        # CRM posts put the deal in bold under a header: "*Opportunity Updated*\n*Kessler Manufacturing - Platform*"
+        for m in _BOLD_RE.finditer(marked):
+            text = m.group(1).strip()
+            if text and not _BOLD_LABEL_RE.match(text) and text.lower() not in _STAGE_SET and not text[0].isdigit():
+                return text
     for i, rx in enumerate(_HUMAN_NAME_RES):
-        if for_update and i == 4:
-            continue  # "call with Acme" is not enough to name the deal an update is about... but try bold first
+        if for_update and i == _WITH_RE_INDEX:
+            continue
         for m in rx.finditer(clean):
             name = _valid_name(m.group(1))
             if name is not None:
-                return name
+                q = m.groupdict().get("q")
+                return f"{name} {q}" if q else name
+    if for_update:
+        m = _LOWER_LABEL_RE.match(clean)
+        if m is not None and m.group(1).split()[0] not in _STOP_NAMES and m.group(1) not in _STOP_NAMES:
+            return m.group(1)
     if "*" in marked:
         for m in _BOLD_RE.finditer(marked):
             name = _valid_name(m.group(1))
             if name is not None and name[0].isupper() and len(name.split()) <= 4 and name.lower() not in _STAGE_SET:
                 return name
     if for_update:
-        for m in _HUMAN_NAME_RES[4].finditer(clean):
+        for m in _HUMAN_NAME_RES[_WITH_RE_INDEX].finditer(clean):
             name = _valid_name(m.group(1))
             if name is not None:
                 return name
     return None
-
-
 
 
 def _find_known_deal(low: str, known_deals: Sequence[str]) -> str | None:

@@ -111,7 +111,6 @@ STATUS_QUO = [
     "He says they don't see a reason to switch",
     "Initech is sticking with their current provider",
     "the CFO said their spreadsheets work fine for them",
-    "they built something in-house",
     "Globex already has a tool for that",
     'she said "we\'re happy with what we have"',
     "Told me they're not looking to switch",
@@ -177,6 +176,8 @@ NOT_STALLS = [
     "Lunch is on me today 🍕",
     "Great job on the forecast everyone!",
     "who has the link to the QBR deck?",
+    # building it themselves is a loss, not a stall
+    "they decided to build it in-house",
     # negations
     "no need to think it over, signing Friday",
     "budget isn't an issue",
@@ -299,15 +300,15 @@ def test_hubspot_stage_change() -> None:
     assert (u.deal_name, u.stage, u.amount, u.currency) == ("Acme renewal", "Contract sent", Decimal("12000"), "USD")
 
 
-def test_hubspot_closed_won_sets_outcome() -> None:
+def test_hubspot_closed_won_is_an_outcome_not_a_stage() -> None:
     u = read_message("Deal *Globex - Annual* moved to stage *Closed Won* in pipeline Sales Pipeline").deal_update
     assert u is not None
-    assert u.stage == "Closed Won" and u.outcome == "won"
+    assert u.outcome == "won" and u.stage is None and u.deal_name == "Globex - Annual"
 
 
 def test_salesforce_closed_lost() -> None:
     u = read_message("Opportunity *Umbrella Q3* changed Stage from Negotiation/Review to Closed Lost.").deal_update
-    assert u is not None and u.outcome == "lost" and u.stage == "Closed Lost"
+    assert u is not None and u.outcome == "lost" and u.stage is None
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.coach import ChannelMessage, Coach
+from bot.coach import NUDGE_MODEL_DEADLINE_S, ChannelMessage, Coach
 from bot.slack.blocks import nudge_message
 from bot.slack.message_text import message_text
 
@@ -52,8 +52,8 @@ def register(app: AsyncApp, coach: Coach) -> None:
         message = channel_message(body, event)
         if message is None:
             return
-        reading = coach.read(message)
-        if reading.is_empty:
+        rules = coach.read(message)
+        if not coach.worth_more_than_rules(message.text, rules):
             return
         # Slack retries an event it thinks we missed; claiming its id first makes the second delivery a no-op,
         # on any replica. Chatter is never claimed: reading it again is harmless and costs no write.
@@ -70,7 +70,12 @@ def register(app: AsyncApp, coach: Coach) -> None:
                 log.warning("could not read the name of %s: %s", message.channel_id, exc)
                 return None
 
-        decision = await coach.on_channel_message(message, reading, channel_name=channel_name)
+        consulted = await coach.consult(team_id=message.team_id, text=message.text, rules=rules,
+                                        deadline_s=NUDGE_MODEL_DEADLINE_S)
+        if consulted.reading.is_empty:
+            return
+        decision = await coach.on_channel_message(message, consulted.reading, channel_name=channel_name,
+                                                  model_guidance=consulted.guidance)
         if decision.deal is not None:
             await _react(client, message)
         if decision.nudge is not None and decision.channel is not None:
