@@ -37,7 +37,7 @@ def load_prompts(settings: Settings) -> PromptLibrary:
     return library
 
 
-def build_model_coach(settings: Settings, sessions) -> ModelCoach | None:  # type: ignore[no-untyped-def]
+def build_model_coach(settings: Settings, sessions, usage=None) -> ModelCoach | None:  # type: ignore[no-untyped-def]
     """None without OPENAI_API_KEY and OPENAI_BASE_URL: then the rules and the prompt library do everything."""
     if not settings.llm_enabled:
         return None
@@ -46,7 +46,7 @@ def build_model_coach(settings: Settings, sessions) -> ModelCoach | None:  # typ
         client=make_openai_client(api_key=settings.openai_api_key, base_url=settings.openai_base_url,
                                   timeout_s=settings.llm_timeout_s),
         model=settings.openai_model, prompt=load_prompt_file(folder / LLM_PROMPT),
-        usage=LlmUsageRepository(sessions), daily_token_budget=settings.llm_daily_token_budget,
+        usage=usage or LlmUsageRepository(sessions), daily_token_budget=settings.llm_daily_token_budget,
         redact_text=settings.llm_redact, timeout_s=settings.llm_timeout_s,
     )
 

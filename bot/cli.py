@@ -90,17 +90,7 @@ async def _serve_socket_mode(settings: Settings, library) -> int:  # type: ignor
     return 0
 
 
-def cmd_try(args: argparse.Namespace) -> int:
-    from bot.app import load_prompts
-    from bot.coaching.detect import read_message
-    from bot.coaching.guidance import compose_nudge
-    from bot.slack.blocks import nudge_message
-
-    text = " ".join(args.text).strip()
-    if not text:
-        raise CliError('give the message to read, e.g. heartful try "she wants to think it over"', EXIT_USAGE)
-    library = load_prompts(load_settings())
-    reading = read_message(text)
+def _describe(reading) -> list[str]:  # type: ignore[no-untyped-def]
     lines: list[str] = []
     if reading.stall:
         lines.append(f"Stall: {reading.stall.kind} (\"{reading.stall.evidence}\")")
@@ -114,15 +104,70 @@ def cmd_try(args: argparse.Namespace) -> int:
             "next step": update.next_step, "outcome": update.outcome,
         }
         lines.append("Deal update: " + ", ".join(f"{k}: {v}" for k, v in fields.items() if v is not None))
+    return lines or ["Nothing: no stall and no deal update."]
+
+
+def cmd_try(args: argparse.Namespace) -> int:
+    from bot.app import build_model_coach, load_prompts
+    from bot.coach import Coach
+    from bot.coaching.detect import read_message
+    from bot.coaching.guidance import compose_nudge
+    from bot.slack.blocks import nudge_message
+
+    text = " ".join(args.text).strip()
+    if not text:
+        raise CliError('give the message to read, e.g. heartful try "she wants to think it over"', EXIT_USAGE)
+    settings = load_settings()
+    library = load_prompts(settings)
+    rules = read_message(text)
+    reading, guidance = rules, None
+    lines: list[str] = []
+    if args.llm:
+        if not settings.llm_enabled:
+            raise settings_error("OPENAI_API_KEY", "is not set (nor OPENAI_BASE_URL): --llm needs a model")
+        model_coach = build_model_coach(settings, None, usage=_NoBudget())
+        coach = Coach(library=library, repository=None, advisor=model_coach)  # type: ignore[arg-type]
+        consulted = asyncio.run(coach.consult(team_id="try", text=text, rules=rules, deadline_s=settings.llm_timeout_s))
+        reading, guidance = consulted.reading, consulted.guidance
+        lines.append("Rules:")
+        lines.extend("  " + line for line in _describe(rules))
+        opinion = consulted.opinion
+        lines.append(f"Model ({settings.openai_model}):")
+        if opinion is None:
+            lines.append("  not asked: the pre-filter found nothing a model could add (ordinary chatter)")
+        elif opinion.reading is None:
+            lines.append(f"  no usable answer ({opinion.outcome}); the rules stand")
+        else:
+            model = opinion.reading
+            lines.append(f"  {model.kind}" + (f" {model.stall_kind}" if model.stall_kind else "")
+                         + f", confidence {model.confidence:.2f}")
+            if model.guidance:
+                verdict = "used" if guidance else "rejected by the care check"
+                lines.append(f"  guidance ({verdict}): {model.guidance}")
+        lines.append("Combined:")
+        lines.extend("  " + line for line in _describe(reading))
+    else:
+        lines.extend(_describe(reading) if not reading.is_empty else [])
+    if reading.deal_update:
         lines.append("Heartful would record it and react with :memo:")
     if reading.stall:
-        rendered = nudge_message(compose_nudge(library, reading.stall.kind))
+        nudge = Coach.tailored(compose_nudge(library, reading.stall.kind), guidance)
         lines.append("Reply in the thread:")
-        lines.extend("  " + line for line in rendered.text.splitlines())
+        lines.extend("  " + line for line in nudge_message(nudge).text.splitlines())
     if reading.is_empty:
         lines.append("Nothing to coach here: no stall and no deal update. Heartful stays quiet.")
     print("\n".join(lines))
     return 0
+
+
+class _NoBudget:
+    """`try --llm` is one message from a person at a terminal: no workspace budget to keep."""
+
+    async def tokens(self, *, team_id: str, day) -> int:  # type: ignore[no-untyped-def]
+        return 0
+
+    async def add(self, *, team_id: str, day, tokens: int) -> None:  # type: ignore[no-untyped-def]
+        return None
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
@@ -205,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     try_ = commands.add_parser("try", help="show what the coach sees in a message and the reply it would post")
     try_.add_argument("text", nargs="+")
+    try_.add_argument("--llm", action="store_true", help="also ask the configured model; show both readings")
     try_.set_defaults(handler=cmd_try)
 
     shell = commands.add_parser("shell", help="a deal channel in the terminal: try Heartful without Slack")

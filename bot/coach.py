@@ -126,7 +126,8 @@ class Coach:
         return Consulted(reading=reading, guidance=guidance if guidance_is_acceptable(guidance) else None,
                          opinion=opinion)
 
-    def tailored(self, nudge: Nudge, guidance: str | None) -> Nudge:
+    @staticmethod
+    def tailored(nudge: Nudge, guidance: str | None) -> Nudge:
         """The model's guidance in place of the library's; the care question always comes from the library."""
         if not guidance:
             return nudge

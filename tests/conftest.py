@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,27 +53,39 @@ class RunningApp:
 
 
 @pytest.fixture
-async def running_app(fake_slack: FakeSlackApi, database_url: str, monkeypatch: pytest.MonkeyPatch
-                      ) -> AsyncIterator[RunningApp]:
-    """The real app over real HTTP on 127.0.0.1, talking to the fake Slack Web API."""
+async def start_app(fake_slack: FakeSlackApi, database_url: str, monkeypatch: pytest.MonkeyPatch):
+    """Start the real app over real HTTP on 127.0.0.1, talking to the fake Slack Web API; settings may be
+    overridden (e.g. to point OPENAI_BASE_URL at the fake OpenAI server)."""
     for name in list(os.environ):
-        if name.startswith(("SLACK_", "OPENAI_")) or name in ("DATABASE_URL", "PROMPTS_DIR"):
+        if name.startswith(("SLACK_", "OPENAI_", "LLM_", "DAILY_")) or name in ("DATABASE_URL", "PROMPTS_DIR"):
             monkeypatch.delenv(name)
     monkeypatch.chdir(Path(database_url.rsplit("/", 1)[0].removeprefix("sqlite+aiosqlite://")))
-    settings = load_settings(
-        slack_bot_token="xoxb-test-token",
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake_slack.base_url,
-        database_url=database_url,
-    )
-    heartful = build_heartful(settings)
-    runner = web.AppRunner(heartful.web_app())
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    async with aiohttp.ClientSession() as session:
-        yield RunningApp(heartful=heartful, url=f"http://127.0.0.1:{port}", session=session)
-    await runner.cleanup()
-    await asyncio.sleep(0)
-    await heartful.close()
+    started: list[tuple[web.AppRunner, Heartful, aiohttp.ClientSession]] = []
+
+    async def start(**overrides: object) -> RunningApp:
+        settings = load_settings(**{
+            "slack_bot_token": "xoxb-test-token", "slack_signing_secret": SIGNING_SECRET,
+            "slack_api_url": fake_slack.base_url, "database_url": database_url, **overrides,
+        })
+        heartful = build_heartful(settings)
+        runner = web.AppRunner(heartful.web_app())
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        session = aiohttp.ClientSession()
+        started.append((runner, heartful, session))
+        return RunningApp(heartful=heartful, url=f"http://127.0.0.1:{port}", session=session)
+
+    yield start
+    for runner, heartful, session in started:
+        await session.close()
+        await runner.cleanup()
+        await asyncio.sleep(0)
+        await heartful.close()
+
+
+@pytest.fixture
+async def running_app(start_app) -> RunningApp:  # type: ignore[no-untyped-def]
+    """The real app, rules only (no OpenAI settings)."""
+    return await start_app()

@@ -547,8 +547,9 @@ _STATUS_QUO = (
     r"(?:switch|switching|change|changing|replace|replacing|move|moving|migrate|migrating|rip\s+and\s+replace|swap|"
     r"swapping|churn|leave|leaving|rock\s+the\s+boat)\b(?!\s+(?:the\s+)?(?:meeting|call|date|time|demo))"
     r"|\b(?:switching|migration)\s+(?:costs?|pain|risk|hassle|effort)\b"
-    r"|\b(?:works|working|work|does\s+the\s+job|doing\s+the\s+job|gets\s+the\s+job\s+done|is\s+fine|is\s+good\s+enough|"
-    r"good\s+enough)\s+(?:fine\s+|well\s+|ok\s+|okay\s+|great\s+)?for\s+(?:them|us|her|him|now)\b"
+    r"|\b(?:it|this|that|what\s+they\s+(?:have|use|got)|what\s+they've\s+got|(?:the|their)\s+(?:current|existing|old)\s+\w+|"
+    r"spreadsheets?|excel|their\s+(?:setup|process|system|tool|crm))\s+(?:works|is\s+working|does\s+the\s+job|gets\s+the\s+job\s+done|"
+    r"is\s+fine|is\s+good\s+enough)\s+(?:fine\s+|well\s+|ok\s+|okay\s+|great\s+)?for\s+(?:them|her|him|now)\b"
     r"|\b(?:current|existing|present|incumbent)\s+(?:\w+\s+){0,2}?(?:vendor|provider|tool|solution|setup|system|platform|"
     r"software|crm|process|stack|spreadsheets?)\s+(?:works|is\s+(?:working|fine|good|enough|ok|okay)|does\s+the\s+job|"
     r"is\s+good\s+enough|gets\s+the\s+job\s+done|serves\s+(?:them|us))\b"
@@ -612,8 +613,8 @@ _NO_INTEREST = (
 _QTY = r"(?:(?:a\s+)?(?:few|couple(?:\s+of)?|little|bit(?:\s+of)?|lot\s+of)\s+|some\s+|more\s+|a\s+|the\s+|another\s+|extra\s+|two\s+|three\s+|several\s+|\d+\s+)"
 _THINK_MORE = (
     r"\bthink(?:s|ing)?\s+on\s+(?:" + _OBJ + r"|things)\b"
-    r"|\bthink(?:s|ing)?\s+(?:\w+\s+)?about\s+(?:whether|if)\b"
-    r"|\b(?:process|processing)\s+(?:it|this|that|everything|things|the\s+(?:proposal|numbers|pricing|info|demo))\b"
+    r"|\bthink(?:s|ing)?\s+(?:\w+\s+)?about\s+(?:whether|if)\b(?P<attr1>)"
+    r"|\b(?:process|processing)\s+(?:it|this|that|everything|things|the\s+(?:proposal|numbers|pricing|info|demo))\b(?P<attr2>)"
     r"|\bweigh(?:s|ing)?\s+(?:it|this|that|things|" + _OBJ + r")\s+up\b"
     r"|\b(?:need|needs|want|wants|asked\s+for|asking\s+for|requested|take|takes|taking|give|given|get|gets|buy|buying)\s+"
     r"(?:(?:them|her|him|me|us)\s+)?" + _QTY + r"{1,3}(?:time|days?|weeks?|while|beat|breather|night|weekend)\b"
@@ -621,11 +622,16 @@ _THINK_MORE = (
     r"|\b(?:won't|not\s+gonna|not\s+going\s+to|can't|doesn't\s+want\s+to|don't\s+want\s+to|refuses\s+to|isn't\s+going\s+to)\s+"
     r"(?:decide|commit|sign|make\s+a\s+(?:decision|call))\s+(?:on\s+the\s+spot|today|right\s+away|yet|now|immediately|"
     r"this\s+week|on\s+the\s+call|just\s+yet|so\s+fast|that\s+quickly)\b"
-    r"|\b(?:no|not\s+a|without\s+a)\s+decision\s+yet\b|\bhasn't\s+made\s+(?:up\s+(?:her|his|their)\s+mind|a\s+decision)\b"
-    r"|\bneed(?:s)?\s+(?:some|more|a\s+bit\s+of)\s+(?:time|headspace|space)\b"
+    r"|\b(?:no|not\s+a|without\s+a)\s+decision\s+yet\b(?P<attr3>)|\bhasn't\s+made\s+(?:up\s+(?:her|his|their)\s+mind|a\s+decision)\b"
+    r"|\bneed(?:s)?\s+(?:some|more|a\s+bit\s+of)\s+(?:time|headspace|space)\b(?P<attr4>)"
 )
 _CONSULT_MORE = (
     r"\bsociali[sz](?:e|es|ing|ed)\s+(?:it|this|that|the\s+\w+)\b"
+    r"|\b(?:board|cfo|ceo|committee|legal|procurement|finance|leadership|owners?|partners|founders?|investors|council|"
+    r"trustees)\b(?:\s+[\w'-]+){1,6}?\s+(?:has|have|needs?|must|will\s+need|would\s+need|gets?)\s+to\s+(?:approve|sign\s+off|"
+    r"weigh\s+in|review|bless|okay|ok|green-?light|vote)\b"
+    r"|\bget(?:s|ting)?\s+" + _TARGET + r"\s+(?:comfortable|on\s+board|onside|aligned|to\s+agree|bought\s+in|over\s+the\s+line|"
+    r"to\s+(?:sign|say\s+yes))\b"
     r"|\b(?:needs?|has|have|must|got|gotta|going)\s+to\s+sell\s+(?:it|this|that|the\s+\w+)\s+(?:internally|in(?:ternally)?\s+to|up\s+(?:the\s+chain|to)|to\s+"
     + _TARGET + r")"
     r"|\bget(?:ting)?\s+(?:everyone|all\s+(?:the\s+)?stakeholders|the\s+(?:whole\s+)?team|all\s+parties|leadership|"
@@ -699,8 +705,10 @@ _STATUS_QUO_MORE = (
     r"setup|system|platform|software|crm|process|stack|reporting|spreadsheets?|agency|partner|service)\b"
     r"|\b(?:their|the|its)\s+(?:current\s+|existing\s+|in-?house\s+|homegrown\s+|internal\s+|own\s+)(?:[\w-]+\s+)?(?:tool|system|"
     r"setup|process|solution|platform|crm|software|spreadsheets?|vendor|provider)\s+(?:does\s+the\s+job|works(?:\s+(?:fine|well))?|"
-    r"is\s+(?:good\s+enough|fine|working|enough)|gets\s+the\s+job\s+done|covers\s+it)\b"
+    r"is\s+(?:good\s+enough|fine|working|enough)|gets\s+the\s+job\s+done|covers\s+it|does\s+(?:everything|all|what)\s+"
+    r"(?:they|she|he|we)\s+need|covers\s+(?:everything|what\s+they\s+need)|has\s+(?:everything|all)\s+they\s+need)\b"
     r"|\b(?:sticking|stick|staying|stay|stayed|stuck|locked\s+in|renewed|renewing|re-?signed|re-?upped)\s+with\s+(?P<cap1>)"
+    r"|\b(?:happy|satisfied|content|pleased|good|fine)\s+with\s+(?P<cap2>)(?!(?:the|this|that|how|what)\b)"
     r"|\b(?:attached|loyal|wedded|married)\s+to\s+(?:their|the|its)\s+(?:[\w-]+\s+){0,2}?(?:current|existing|in-?house|"
     r"homegrown|home-grown|internal|own|old|legacy)\s+(?:[\w-]+\s+){0,1}?(?:crm|tool|system|setup|vendor|provider|process|"
     r"platform|software|solution)\b"
@@ -943,6 +951,10 @@ _REPORTED_RE = re.compile(
     r"wants|wanted|needs|needed|has\s+to|had\s+to|would\s+like|(?:she|he|they)'d\s+like|is\s+going\s+to|was\s+going\s+to|"
     r"decided|feels|felt|thinks|thought|believes|hopes|prefers|plans|expects)\b"
 )
+_REPORTED_SPEECH_RE = re.compile(
+    r"\b(?:said|says|told|tells|mentioned|replied|responded|wrote|emailed|texted|explained|claimed|insisted|stated|"
+    r"admitted|confirmed|warned|per|according\s+to)\b"
+)
 _SPEECH_VERBS = frozenset(
     "said says say saying told tells tell mentioned mentions replied replies responded responds wrote writes emailed "
     "texted messaged dm'd slacked explained explains asked asks claimed claims insisted insists stated states noted notes "
@@ -984,19 +996,22 @@ _QUESTION_START_RE = re.compile(
 )
 _HYPOTHETICAL_RE = re.compile(
     r"\b(?:if|unless|in\s+case|what\s+if|whenever|when|whether|even\s+if|assuming|suppose|supposing|in\s+the\s+event|"
-    r"hoping|hope|afraid|worried|worry|worries|risk|chance|might|may|could|expect|expecting|anticipate|worst\s+case|"
+    r"hoping|hope|afraid|worried|worry|worries|risk|chance|expect|expecting|anticipate|worst\s+case|"
     r"make\s+sure|to\s+avoid|avoid|prevent|so\s+(?:she|he|they)\s+(?:doesn't|don't|won't)|before\s+(?:she|he|they)|"
     r"in\s+order\s+not\s+to|lest|scared|nervous|bet)\s+"
     r"(?:(?:[\w'-]+)\s+){0,7}$"
 )
+# "they might need to run it by legal" is the rep guessing, unless someone said so.
+_SPECULATION_RE = re.compile(r"\b(?:might|may|could|probably|likely|maybe|perhaps|guess|bet|suspect|assume)\s+(?:(?:[\w'-]+)\s+){0,4}$")
 _NEGATED_RE = re.compile(
-    r"(?:\bno\s+need\s+(?:for\s+(?:\w+\s+)?|to\s+)|\b(?:don't|doesn't|didn't|won't|wouldn't|shouldn't|do\s+not|does\s+not|"
+    r"(?:\bno\s+need\b|\b(?:don't|doesn't|didn't|won't|wouldn't|shouldn't|do\s+not|does\s+not|"
     r"did\s+not|will\s+not|never|no\s+longer|isn't|aren't|wasn't|weren't|not|without|hardly|nobody|no\s+one|none\s+of|"
     r"can't|cannot|couldn't|no\s+reason\s+to|nothing|stopped|instead\s+of|rather\s+than|zero\s+chance|not\s+gonna|"
     r"not\s+going\s+to|no\s+more|no\s+sign\s+of|no\s+mention\s+of|didn't\s+mention|didn't\s+say|no)\b)"
-    r"(?:\s+(?!but\b|and\b|so\b|though\b)[\w'-]+){0,3}\s*$"
+    r"(?:\s+(?!but\b|and\b|so\b|though\b)[\w'-]+){0,4}\s*$"
 )
 # "can't move without running it by X" is a requirement, not a negation.
+_DEFERRAL_START_RE = re.compile(r"(?:until|till|'til|til|before|not\s+until)\b")
 _NEED_WITHOUT_RE = re.compile(
     r"\b(?:can't|cannot|can\s+not|won't|couldn't|not|unable\s+to|no\s+way)\s+(?:[\w'-]+\s+){0,3}(?:without|until|unless)\s*$"
 )
@@ -1076,12 +1091,18 @@ def _find_stall(clean: str, low: str, corrections: list[tuple[int, int]] | None)
     for start, end, kind, m in found:
         if not _capitals_ok(m, clean, corrections):
             continue
-        if _reject_reason(clean, low, start, end, kind, quotes, advice) is None:
+        needs_speaker = "(?P<attr" in m.re.pattern and any(
+            k.startswith("attr") and v is not None for k, v in m.groupdict().items()
+        )
+        if _reject_reason(clean, low, start, end, kind, quotes, advice, needs_speaker=needs_speaker) is None:
             s = _to_original(start, corrections)
             e = _to_original(end, corrections)
             evidence = clean[s:e].strip(" \"'>") or low[start:end]
             return Stall(kind=kind, evidence=evidence)
     return None
+
+
+_VENDOR_NAMES = frozenset("salesforce hubspot sfdc slack zoom gong outreach salesloft".split())
 
 
 def _capitals_ok(m: re.Match[str], clean: str, corrections: list[tuple[int, int]] | None) -> bool:
@@ -1092,6 +1113,10 @@ def _capitals_ok(m: re.Match[str], clean: str, corrections: list[tuple[int, int]
         if name.startswith("cap") and value is not None:
             pos = _to_original(m.start(name), corrections)
             if not (pos < len(clean) and clean[pos].isupper()):
+                return False
+            word = _STALL_NAME_RE.match(clean, pos)
+            w = word.group().lower().strip(".,:;!?'") if word is not None else ""
+            if not w or (w in _STOP_NAMES and w not in _VENDOR_NAMES):
                 return False
     return True
 
@@ -1144,6 +1169,8 @@ def _reject_reason(
     kind: StallKind,
     quotes: list[tuple[int, int]],
     advice: Sequence[tuple[int, int, int]],
+    *,
+    needs_speaker: bool = False,
 ) -> str | None:
     """Why the stall phrase at low[start:end] is not a prospect stalling, or None when it is one."""
     quoted = _in_quotes(start, end, quotes)
@@ -1160,6 +1187,8 @@ def _reject_reason(
         return "hypothetical"
     if _PERSONAL_RE.search(low, s, start):
         return "personal"
+    if _SPECULATION_RE.search(prefix) and not _REPORTED_SPEECH_RE.search(prefix):
+        return "speculation"
     q = low.find("?", end)
     is_question = q != -1 and (q <= e or low.find("\n", end, q) == -1 and low.find(". ", end, q) == -1)
     if is_question and _QUESTION_START_RE.match(prefix) and not _REPORTED_RE.search(prefix):
@@ -1177,7 +1206,11 @@ def _reject_reason(
         return None
 
     window = max(s, start - 60)
-    if _NEGATED_RE.search(low, window, start) and not _NEED_WITHOUT_RE.search(low, window, start):
+    if (
+        _NEGATED_RE.search(low, window, start)
+        and not _NEED_WITHOUT_RE.search(low, window, start)
+        and not _DEFERRAL_START_RE.match(low, start)  # "not looking at anything new till Q3" is the deferral itself
+    ):
         return "negated"
     if _REVERSAL_RE.match(low, end, min(len(low), end + 80)):
         return "reversed"
@@ -1187,6 +1220,12 @@ def _reject_reason(
     if lead is not None and lead.group("first") and who <= 0:
         label = _NAME_PREFIX_RE.match(low, s)
         who = 1 if label is not None and label.end() == start and _is_label(low, s, label.end()) else -1
+    elif who < 0:
+        label = _NAME_PREFIX_RE.match(low, s)
+        if label is not None and _is_label(low, s, label.end()):
+            voice = _LABEL_VOICE_RE.match(low, label.end(), start)
+            if voice is not None and voice.end() == start:
+                who = 1
     if who == 0 and _REPORTED_RE.match(low, start):
         who = 1
     if who <= 0 and _POST_REPORTED_RE.match(low, end, e):
@@ -1203,7 +1242,7 @@ def _reject_reason(
     if who > 0:
         return None
     # Nobody named. A bare "send me some info" is a colleague asking; a bare question is not a report.
-    if kind == "send_info":
+    if kind == "send_info" or needs_speaker:
         return "send_info needs a prospect"
     if is_question:
         return "question"
@@ -1217,6 +1256,13 @@ def _reject_reason(
 
 _STALL_NAME_RE = re.compile(r"(?<![\w@#])[A-Z][\w&'.-]*")
 _THIRD_BEFORE_RE = re.compile(r"\b(?:she|he|they|the\s+cfo|the\s+ceo|the\s+client|the\s+prospect|the\s+customer)\b")
+
+
+# Right after a label, "we" + auxiliaries + the stall phrase: the prospect's words ("Acme: we're over budget").
+_LABEL_VOICE_RE = re.compile(
+    r"(?:we|we're|we'll|we'd|we've|i|i'm|i'll|i'd)(?:\s+(?:are|is|need\s+to|have\s+to|will|would|just|simply|really|"
+    r"still|already|gonna|going\s+to|want\s+to|can't|cannot|do|don't|are\s+not|totally|currently|now))*\s+"
+)
 
 
 def _prospect_before(clean: str, low: str, s: int, start: int) -> bool:
@@ -1367,13 +1413,21 @@ _AMOUNT_LABEL_RE = re.compile(
     r"price|pricing|budget)\s*(?:changed|updated)?\s*(?:from\s+[^\n]{1,30}?\s+)?(?::|=|->|\u2192|to|is|of|at|now)?\s*"
 )
 _NEXT_STEP_RE = re.compile(
-    r"\b(?:next\s*steps?|nxt\s+steps?|next\s+action|ns)\b\s*(?:is|are|will\s+be|=|:|-|\u2192|->|=>)?\s*:?\s*(?:to\s+)?"
-    r"(?:changed\s+(?:from\s+[^\n]*?\s+)?to\s+)?"
+    r"\b(?:next[\s_]*steps?|nxt\s+steps?|next\s+action)\b(?:\s+(?:updated|changed|set)\s+(?:on|for)\s+[^:\n]{1,80}:)?"
+    r"\s*(?:is|are|will\s+be|=|:|-|\u2192|->|=>)?\s*:?\s*(?:to\s+)?(?:changed\s+(?:from\s+[^\n]*?\s+)?to\s+)?"
+    r"|\b(?:next|ns)\s*:\s*"
 )
 _NEXT_STEP_END_RE = re.compile(
-    r"\n|;|\s\u00b7\s|\s\|\s|\.(?=\s+[A-Z*]|\s*$)|\.\s+(?=amount|stage|close)|,\s*(?=(?:amount|amt|stage|close\s+date|owner|"
-    r"probability)\b)|\s+(?=(?:amount|amt|stage|close\s+date|owner)\s*:)|!|\s+(?:\(|-)\s*(?:amount|stage)\b"
-    r"|\s+[-\u2013]\s+|\s{2,}|(?<=[a-z])\.\s"
+    r"\n|;|\s[\u00b7|\u2022]\s|\.(?:\s|$)|,\s|!|\s+\(|\s+[-\u2013]\s+|\s{2,}|\s+(?=(?:amount|amt|stage|close\s+date|owner)\s*:)"
+)
+# A booked next action stated without a "next step" label ("demo booked for the 19th", "sending redlines tmrw").
+_BOOKED_STEP_RE = re.compile(
+    r"\bnext\s+(?:meeting|call|touchpoint|sync|session)\s+(?:is\s+)?(?:on\s+|set\s+for\s+)?[^,.;\n]{2,40}"
+    r"|\b(?:demo|call|meeting|kickoff|review|workshop|pilot|poc|onsite|presentation|walkthrough)\s+(?:is\s+)?"
+    r"(?:booked|scheduled|set)[ \t]+(?:for[ \t]+)?[^.;\n]{2,60}"
+    r"|\b(?:sending|send(?:ing)?\s+over)\s+[^,.;\n]{2,40}?\s+(?:tmrw|tomorrow|today|tonight|on\s+\w+day|\w+day|next\s+week)\b"
+    r"|\b[a-z]+\s+goes\s+out\s+[^,.;\n]{2,30}"
+    r"|\bpaperwork\s+(?:next\s+week|tomorrow|tmrw|on\s+\w+day|\w+day)\b"
 )
 _WON_RE = re.compile(
     r"\bclosed[\s/_-]*won\b|\bclose[\s/_-]*won\b|\bdeal\s+won\b|\bwon\s+the\s+(?:deal|contract|business|account|renewal|"
@@ -1389,13 +1443,17 @@ _WON_RE = re.compile(
     r"|\bit'?s\s+official\b|\bofficially\s+(?:a\s+)?customer\b|\bnew\s+logo\b|\bcontract\s+(?:is\s+)?back\s+signed\b"
     r"|\bwon\s*:|\bsigned\s*[!\U0001F300-\U0001FAFF\u2600-\u27bf]|\bsigned\s+(?:today|this\s+morning|yesterday|last\s+night|just\s+now)\b"
 )
-_WON_NAME_RE = re.compile(
-    r"(?P<name>(?<![\w@#])[A-Z][\w&'.-]*(?:\s+[A-Z0-9][\w&'.-]*){0,3})\s+(?:(?:has|have|just|finally|officially|is|was|"
-    r"all)\s+)*(?:signed|countersigned|closed|inked)\b(?![\s/_-]*lost)(?!\s+(?:up|off|an?\s+nda|with))(?!(?:\s+[\w-]+){0,4}?\s+with\s+(?!us\b))"
-    r"|\b(?:signed|closed|inked|landed|bagged|booked|won)\s+(?:with\s+)?(?P<name2>[A-Z][\w&'.-]*(?:\s+[A-Z0-9][\w&'.-]*){0,3})"
+_WON_NAME_RES = (
+    re.compile(
+        r"(?P<name>(?<![\w@#])[A-Z][\w&'.-]*(?:\s+[A-Z0-9][\w&'.-]*){0,3})\s+(?:(?:has|have|just|finally|officially|is|was|"
+        r"all)\s+)*(?:signed|countersigned|closed|inked)\b(?![\s/_-]*lost)(?!\s+(?:up|off|an?\s+nda|with))"
+        r"(?!(?:\s+[\w-]+){0,4}?\s+with\s+(?!us\b))"
+    ),
+    re.compile(r"\b(?:signed|closed|inked|landed|bagged|booked|won)\s+(?:with\s+)?(?P<name>[A-Z][\w&'.-]*(?:\s+[A-Z0-9][\w&'.-]*){0,3})"),
 )
 _LOST_RE = re.compile(
-    r"\bclosed[\s/_-]*lost\b|\bclose[\s/_-]*lost\b|\bdeal\s+(?:is\s+|was\s+)?(?:lost|dead|died)\b|\blost\s+(?:the\s+)?"
+    r"\bclosed[\s/_-]*lost\b|\bclose[\s/_-]*lost\b|\bdeal\s+(?:is\s+|was\s+)?(?:lost|dead|died)\b|"
+    r"\blost\s+the\s+(?:[\w&'-]+\s+){1,3}?(?:deal|opp|opportunity|account|renewal)\b|\blost\s+(?:the\s+)?"
     r"(?:deal|opp|opportunity|contract|renewal|account|bid|rfp|business|it|them)\b|\blost\s+(?:out\s+)?to\s+"
     r"|\b(?:we|i)\s+lost\b(?!\s+(?:my|our|the\s+(?:game|connection|signal|file|notes|thread)|track|power|wifi))"
     r"|\blost\s+(?P<cap>)|\b(?:went|going|gone)\s+with\s+(?:a|the|another)\s+(?:competitor|different\s+vendor|other\s+vendor|"
@@ -1451,6 +1509,8 @@ def _find_update(marked: str, clean: str, low: str, known: str | None) -> DealUp
     crm = _CRM_RE.search(marked) is not None or _CRM_RE.search(low) is not None
     name = _find_name(marked, clean, for_update=True)
     strong = crm or stage is not None or (outcome is not None and _deal_outcome_strong(low))
+    if next_step is None and (stage is not None or amount is not None or outcome is not None):
+        next_step = _find_booked_step(clean, low)
     if not strong:
         deal_word = _DEAL_WORD_RE.search(low) is not None
         # Amounts or next steps alone need a deal around them; chatter about lunch money does not count.
@@ -1658,13 +1718,22 @@ def _find_next_step(clean: str, low: str) -> str | None:
     start = m.end()
     end_m = _NEXT_STEP_END_RE.search(low, start)
     end = end_m.start() if end_m else len(low)
-    val = _tidy(clean[start:end])
-    if not val or len(val) < 2:
-        return None
-    low_val = val.lower()
-    if low_val in ("tbd", "none", "n/a", "na", "?", "unknown", "tba"):
+    return _step_value(clean[start:end])
+
+
+def _step_value(raw: str) -> str | None:
+    val = _LEADING_ARTICLE_RE.sub("", _tidy(raw))
+    if not val or len(val) < 2 or val.lower() in ("tbd", "none", "n/a", "na", "?", "unknown", "tba"):
         return None
     return val
+
+
+_LEADING_ARTICLE_RE = re.compile(r"^(?:a|an|the|to)\s+", re.I)
+
+
+def _find_booked_step(clean: str, low: str) -> str | None:
+    m = _BOOKED_STEP_RE.search(low)
+    return _step_value(clean[m.start() : m.end()]) if m is not None else None
 
 
 _WITH_OTHER_RE = re.compile(r"(?:\s+[\w-]+){0,4}?\s+with\s+(?!us\b|me\b)")
@@ -1700,8 +1769,8 @@ def _find_outcome(clean: str, low: str) -> str | None:
             won = m
             break
         if won is None:
-            for m in _WON_NAME_RE.finditer(clean):
-                n = m.group("name") or m.group("name2")
+            for m in (m for rx in _WON_NAME_RES for m in rx.finditer(clean)):
+                n = m.group("name")
                 if not n or n.split()[0].lower() in _STOP_NAMES:
                     continue
                 if _OUTCOME_NEG_RE.search(low, max(0, m.start() - 40), m.start()):

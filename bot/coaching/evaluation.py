@@ -158,10 +158,13 @@ def _tally(c: list[int], want: bool, got: bool) -> None:
         c[2] += 1
 
 
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def _norm_text(v: Any) -> str | None:
     if v is None:
         return None
-    s = " ".join(str(v).split()).casefold().strip(" .")
+    s = " ".join(str(v).translate(_DASHES).replace(" - ", "-").split()).casefold().strip(" .\"'`*")
     return s or None
 
 
@@ -174,12 +177,27 @@ def _norm_amount(v: Any) -> Decimal | None:
         return None
 
 
+def _words(s: str) -> set[str]:
+    return {w for w in "".join(c if c.isalnum() else " " for c in s).split() if w not in ("a", "an", "the", "to", "is")}
+
+
 def _same_field(name: str, want: Any, update: Any) -> bool:
+    """Whether a read field agrees with the label: amounts exactly, deal names by containment (as the labelling
+    guide asks), next steps fuzzily (most words shared), the rest case- and dash-insensitively."""
     got = getattr(update, "deal_name" if name == "deal" else name, None)
     if name == "amount":
-        a, b = _norm_amount(want), _norm_amount(got)
+        return _norm_amount(want) == _norm_amount(got)
+    a, b = _norm_text(want), _norm_text(got)
+    if a is None or b is None:
         return a == b
-    return _norm_text(want) == _norm_text(got)
+    if name == "deal":
+        return a in b or b in a
+    if name == "next_step":
+        if a in b or b in a:
+            return True
+        wa, wb = _words(a), _words(b)
+        return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.6
+    return a == b
 
 
 def format_table(evaluation: Evaluation, *, misreads: int = 0) -> str:

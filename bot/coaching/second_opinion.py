@@ -100,16 +100,17 @@ def parse_answer(raw: str | None) -> ModelReading | None:
 # A cheap pre-filter: only messages with a cue that a stall or a deal change could be there go to a model; ordinary
 # chatter never does. Broader than the rules on purpose (the model is there for what the rules miss).
 _CUES = re.compile(
-    r"think|thnk|sleep on|mull|chew|noodle|reflect|ponder|consider|decide|decision|ready|commit|hesita|"
-    r"partner|spouse|wife|husband|boss|board|cfo|ceo|cto|legal|procurement|finance|committee|approv|buy-?in|"
+    r"[$€£]|\b(?:"
+    r"think|thnk|sleep on|mull|chew|noodle|reflect|ponder|consider|decid|decision|ready|commit|hesita|wait|"
+    r"partner|spouse|wife|husband|boss|board|c[eft]o\b|legal|procurement|finance|committee|approv|buy-?in|"
     r"loop in|run (it|this) (by|past)|check with|ask (her|his|their)|"
-    r"send|deck|brochure|info|one-pager|pdf|details|materials|"
+    r"send|deck|brochure|info\b|one-pager|pdf\b|details|materials|"
     r"later|not now|right time|next (quarter|year|month|week)|q[1-4]\b|circle back|revisit|timing|busy|"
-    r"budget|freeze|frozen|afford|expensive|price|pricing|cost|money|spend|"
+    r"budget|freeze|frozen|afford|expensive|pric|cost|money|spend|"
     r"happy with|current (vendor|tool|provider|solution)|already (use|have)|incumbent|renew|competitor|"
     r"not interested|no thanks|pass\b|not for us|not a fit|unsubscribe|stop (calling|emailing)|"
-    r"stage|pipeline|proposal|negotiat|discovery|qualif|closed?|won|lost|signed|contract|"
-    r"amount|\$|€|£|\d+\s?k\b|usd|eur|gbp|next step|opportunity|opp\b|deal|renewal",
+    r"stage|pipeline|proposal|negotiat|discovery|qualif|closed?\b|won\b|lost\b|signed|contract|"
+    r"amount|\d+\s?k\b|usd\b|eur\b|gbp\b|next step|opportunity|opp\b|deal|renewal)",
     re.IGNORECASE,
 )
 

@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "DATABASE_URL", "PROMPTS"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "LLM_", "DAILY_", "DATABASE_URL", "PROMPTS"))}
     env.update(extra)
     return env
 

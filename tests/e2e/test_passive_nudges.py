@@ -64,6 +64,8 @@ async def test_a_stall_inside_a_thread_is_answered_in_that_thread(running_app, f
 
 
 async def test_never_the_same_care_question_twice_in_a_row_for_a_deal(running_app, fake_slack):
+    await running_app.post_event(channel_message_event("Acme moved to Proposal, $45k"))  # the deal is known now
+    await fake_slack.await_for("reactions.add")
     stalls = [
         "Acme: Dana wants to think it over",
         "Acme update - Dana has to check with her CFO",
