@@ -74,10 +74,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 async def _serve_socket_mode(settings: Settings, library) -> int:  # type: ignore[no-untyped-def]
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+    from slack_sdk.errors import SlackApiError
 
     from bot.app import build_heartful
 
     heartful = build_heartful(settings, library=library)
+    try:
+        # The Socket Mode client retries forever; a token Slack rejects should stop us with a clear line instead.
+        await heartful.bolt_app.client.apps_connections_open(app_token=settings.slack_app_token)
+    except SlackApiError as error:
+        await heartful.close()
+        code = error.response.get("error") or error.response.status_code
+        raise CliError(f"Slack refused the Socket Mode connection ({code}); check SLACK_APP_TOKEN "
+                       "(README.md, section 'Socket Mode')") from None
     handler = AsyncSocketModeHandler(heartful.bolt_app, settings.slack_app_token)
     ticker = heartful.ticker()
     ticker.start()

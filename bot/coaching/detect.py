@@ -31,11 +31,13 @@ def read_message(text: str, *, known_deals: Sequence[str] = ()) -> Reading:
     low0 = clean.lower()
     if len(low0) != len(clean):  # a few unicode letters change length when lowered; keep offsets aligned
         low0 = "".join(c if len(c.lower()) != 1 else c.lower() for c in clean)
-    low, corrections = _fix_typos(low0)
+    words = frozenset(_WORD_RE.findall(low0))
+    low, corrections = _fix_typos(low0, words)
+    stall_words = words if corrections is None else frozenset(_WORD_RE.findall(low))
 
     known = _find_known_deal(low0, known_deals) if known_deals else None
-    stall = _find_stall(clean, low, corrections)
-    update = _find_update(marked, clean, low0, known)
+    stall = _find_stall(clean, low, corrections, stall_words)
+    update = _find_update(marked, clean, low0, known, words)
 
     deal_name = known
     if deal_name is None and update is not None:
@@ -171,13 +173,12 @@ _CHAT_SPELLINGS = {
     "gonna": "going to",
     "lemme": "let me",
     "mgr": "manager",
-    "info's": "info",
     "rn": "right now",
     "atm": "at the moment",
-    "w/": "with",
     "abt": "about",
-    "bc": "because",
+    "w/": "with",
     "b/c": "because",
+    "bc": "because",
     "thru": "through",
     "tho": "though",
     "pls": "please",
@@ -186,7 +187,6 @@ _CHAT_SPELLINGS = {
     "procurment": "procurement",
     "prcurement": "procurement",
     "finanace": "finance",
-    "cfo's": "cfo's",
     "intrest": "interest",
     "afordable": "affordable",
     "aford": "afford",
@@ -234,19 +234,21 @@ def _build_typos() -> dict[str, str]:
 
 _TYPOS = _build_typos()
 _TYPO_KEYS = frozenset(_TYPOS)
-_TOKEN_RE = re.compile(r"[a-z][a-z'/]*")
+_WORD_RE = re.compile(r"[a-z]+")
 
 
-def _fix_typos(low: str) -> tuple[str, list[tuple[int, int]] | None]:
+_TYPO_TOKEN_RE = re.compile(r"(?<![a-z])(?:w/|b/c)(?=\s)|[a-z]+")
+
+
+def _fix_typos(low: str, words: frozenset[str]) -> tuple[str, list[tuple[int, int]] | None]:
     """Correct known misspellings. Returns the text and, if it changed, (new_pos, old_pos) anchors for mapping back."""
-    tokens = _TOKEN_RE.findall(low)
-    if _TYPO_KEYS.isdisjoint(tokens):
+    if _TYPO_KEYS.isdisjoint(words) and "w/" not in low and "b/c" not in low:
         return low, None
     pieces: list[str] = []
     anchors: list[tuple[int, int]] = [(0, 0)]
     last = 0
     new_len = 0
-    for m in _TOKEN_RE.finditer(low):
+    for m in _TYPO_TOKEN_RE.finditer(low):
         tok = m.group()
         fix = _TYPOS.get(tok)
         if fix is None:
@@ -783,8 +785,12 @@ class _Unknown(Exception):
     pass
 
 
-def _first_words(pattern: str, budget: int = 20000) -> set[str] | None:
-    """The words ([a-z] runs) a match of `pattern` can start with, or None when that cannot be worked out."""
+def _first_words(pattern: str, budget: int = 20000, *, skip_leading: bool = False) -> set[str] | None:
+    """The words ([a-z] runs) a match of `pattern` can start with, or None when that cannot be worked out.
+
+    With skip_leading, non-letters before the first word are passed over: the result is then a set of words one of
+    which every match contains (good for gating), but no longer says where a match starts.
+    """
     try:
         from re import _constants as sc  # type: ignore[attr-defined]
         from re import _parser as sp  # type: ignore[attr-defined]
@@ -796,6 +802,7 @@ def _first_words(pattern: str, budget: int = 20000) -> set[str] | None:
             return None
     letters = frozenset("abcdefghijklmnopqrstuvwxyz")
     stops = {getattr(sc, n) for n in ("CATEGORY_SPACE", "CATEGORY_DIGIT", "CATEGORY_NOT_WORD") if hasattr(sc, n)}
+    bounds = {getattr(sc, n) for n in ("AT_BOUNDARY", "AT_END", "AT_END_LINE", "AT_END_STRING") if hasattr(sc, n)}
     out: set[str] = set()
     steps = [0]
 
@@ -803,6 +810,13 @@ def _first_words(pattern: str, budget: int = 20000) -> set[str] | None:
         if not prefix:
             raise _Unknown
         out.add(prefix)
+
+    def leading(prefix: str, cont) -> bool:  # type: ignore[no-untyped-def]
+        """At the very start, with skip_leading: pass over a non-letter instead of ending the (empty) word."""
+        if prefix or not skip_leading:
+            return False
+        cont(prefix)
+        return True
 
     def walk(seq: list, k: int, prefix: str, cont) -> None:  # type: ignore[no-untyped-def]
         steps[0] += 1
@@ -818,7 +832,12 @@ def _first_words(pattern: str, budget: int = 20000) -> set[str] | None:
 
         if op is sc.LITERAL:
             ch = chr(av)
-            nxt(prefix + ch) if ch in letters else finish(prefix)
+            if ch in letters:
+                nxt(prefix + ch)
+            elif not leading(prefix, nxt):
+                finish(prefix)
+        elif op is sc.AT and prefix and av in bounds:
+            finish(prefix)  # a word boundary after letters ends the word
         elif op in (sc.AT, sc.ASSERT, sc.ASSERT_NOT):
             nxt(prefix)
         elif op is sc.SUBPATTERN:
@@ -839,7 +858,7 @@ def _first_words(pattern: str, budget: int = 20000) -> set[str] | None:
                     raise _Unknown
             if len(chars) > 12:
                 raise _Unknown
-            if any(c not in letters for c in chars):
+            if any(c not in letters for c in chars) and not leading(prefix, nxt):
                 finish(prefix)
             for c in chars:
                 if c in letters:
@@ -857,7 +876,8 @@ def _first_words(pattern: str, budget: int = 20000) -> set[str] | None:
             if hi is sc.MAXREPEAT or hi >= 2:
                 walk(sub, 0, prefix, lambda p: walk(sub, 0, p, nxt))
         elif op is sc.CATEGORY and av in stops:
-            finish(prefix)
+            if not leading(prefix, nxt):
+                finish(prefix)
         else:
             raise _Unknown
 
@@ -1030,20 +1050,21 @@ _INTERNAL_RE = re.compile(
     r"\b(?:off-?sites?|team\s+(?:dinner|lunch|outing|event|building|offsite|party|drinks|retreat|photo|meeting|sync|"
     r"standup|call|huddle)|dinner|lunch|breakfast|happy\s+hour|holiday\s+party|party|swag|forecast(?:ing)?|"
     r"deck\s+template|slide\s+template|template|qbr|all-?hands|stand-?ups?|sko|kick-?off\s+(?:event|meeting|party)|"
-    r"1:1|one-on-one|1-on-1|fire\s+drill|fire\s+alarm|commission|commissions|comp\s+plan|quota|territor(?:y|ies)|"
+    r"one-on-one|fire\s+drill|fire\s+alarm|commission|commissions|comp\s+plan|quota|territor(?:y|ies)|"
     r"expenses?|expense\s+report|reimbursements?|pto|vacation|sales\s+training|trainings?|enablement|hackathon|"
     r"retro|sprint|jira|headcount|interview(?:s|ing)?|candidates?|recruiting|hire\s+plan|hiring\s+plan|new\s+hires?|"
     r"sdr\s+hire|laptop|parking|coffee|snacks|pizza|"
     r"birthday|cake|potluck|raffle|bowling|karaoke|t-?shirts?|hoodies?|merch|trivia|book\s+club|secret\s+santa|"
     r"pipeline\s+review|forecast\s+call|the\s+office|wifi|badge|desk|printer|sales\s+nav(?:igator)?|"
     r"conference\s+room|booth|trade\s?show|webinar\s+(?:slides|deck)|newsletter|blog\s+post|linkedin\s+post|"
-    r"playbook|spiff|contest|leaderboard|bonus|payroll|benefits|401k|hr\s+(?:form|portal)|onsite\s+(?:lunch|dinner)|"
+    r"playbook|spiff|contest|leaderboard|bonus|payroll|benefits|hr\s+(?:form|portal)|onsite\s+(?:lunch|dinner)|"
     r"team\s+(?:budget|event)|event\s+budget|marketing\s+budget|travel\s+budget|t&e|holiday\s+card|gift\s+cards?|"
     r"our\s+(?:offsite|team|dinner|lunch|party|forecast|quarter|numbers|budget)|my\s+(?:forecast|numbers|quota|pipeline|"
     r"calendar|schedule|vacation|pto|comp|commission|laptop|deck|template|room|homework|notes)|internal\s+(?:meeting|sync|review|deck)|"
     r"the\s+(?:sales\s+)?kickoff|the\s+team\s+(?:offsite|dinner|lunch|event)|ping\s+pong|foosball|fantasy\s+football|"
     r"the\s+game|the\s+party|the\s+move|office\s+move|the\s+new\s+hire|onboarding\s+(?:the|our)\s+new\s+hire|"
-    r"the\s+deck\s+template|cleanup|crm\s+hygiene|admin\s+work|the\s+survey|#[a-z][\w-]*)\b"
+    r"the\s+deck\s+template|cleanup|crm\s+hygiene|admin\s+work|the\s+survey)\b"
+    r"|(?:\b1:1|\b1-on-1|\b401k|#[a-z][\w-]*)\b"
 )
 _THIRD_POSSESSIVE_RE = re.compile(r"\b(?:their|her|his|the\s+client's|the\s+prospect's|the\s+customer's)\s+(?:[\w-]+\s+){0,2}$")
 _MY_OUR_RE = re.compile(r"\b(?:my|our)\b")
@@ -1068,7 +1089,11 @@ _SENTENCE_END_RE = re.compile(r"[.!?;\n]+(?=\s|$|[\"')\]])|\s+-\s+|\s*\u2022\s*|
 _CLAUSE_END_RE = re.compile(r"[.!?;,\n]|\s+-\s+|\s+(?:so|but|because|bc|though|although|then|and\s+(?:i|we))\b")
 
 
-def _find_stall(clean: str, low: str, corrections: list[tuple[int, int]] | None) -> Stall | None:
+def _find_stall(
+    clean: str, low: str, corrections: list[tuple[int, int]] | None, words: frozenset[str]
+) -> Stall | None:
+    if _TRIGGER_WORDS.isdisjoint(words) and not _ALWAYS:
+        return None
     # Quote marks become spaces so "asked for 'literature'" reads like "asked for literature"; same length, same offsets.
     has_quotes = '"' in low or "'" in low or ">" in low
     scan = _QUOTE_MARK_RE.sub(" ", low) if has_quotes else low
@@ -1087,14 +1112,15 @@ def _find_stall(clean: str, low: str, corrections: list[tuple[int, int]] | None)
         return None
     found.sort(key=lambda f: (f[0], -f[1]))
     quotes = [m.span() for m in _QUOTE_SPAN_RE.finditer(low)] if has_quotes else []
-    advice = _advice_spans(low) if _ADVICE_RE.search(low) else ()
+    advice = _advice_spans(low) if _may(_ADVICE_GATE, words) and _ADVICE_RE.search(low) else ()
+    ctx = _Ctx(low, words)
     for start, end, kind, m in found:
         if not _capitals_ok(m, clean, corrections):
             continue
         needs_speaker = "(?P<attr" in m.re.pattern and any(
             k.startswith("attr") and v is not None for k, v in m.groupdict().items()
         )
-        if _reject_reason(clean, low, start, end, kind, quotes, advice, needs_speaker=needs_speaker) is None:
+        if _reject_reason(clean, low, start, end, kind, quotes, advice, needs_speaker=needs_speaker, ctx=ctx) is None:
             s = _to_original(start, corrections)
             e = _to_original(end, corrections)
             evidence = clean[s:e].strip(" \"'>") or low[start:end]
@@ -1121,13 +1147,27 @@ def _capitals_ok(m: re.Match[str], clean: str, corrections: list[tuple[int, int]
     return True
 
 
-def _sentence_bounds(low: str, start: int, end: int) -> tuple[int, int]:
-    s = 0
-    for m in _SENTENCE_END_RE.finditer(low, 0, start):
-        s = m.end()
-    m2 = _SENTENCE_END_RE.search(low, end)
-    e = m2.start() if m2 else len(low)
-    return s, e
+class _Ctx:
+    """Per-message facts the stall checks share: sentence boundaries, and whether internal topics occur at all."""
+
+    __slots__ = ("low", "bounds", "internal")
+
+    def __init__(self, low: str, words: frozenset[str]) -> None:
+        self.low = low
+        self.bounds: list[tuple[int, int]] | None = None
+        self.internal = _internal_possible(low, words)
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        if self.bounds is None:
+            self.bounds = [m.span() for m in _SENTENCE_END_RE.finditer(self.low)]
+        s, e = 0, len(self.low)
+        for bs, be in self.bounds:
+            if be <= start:
+                s = be
+            elif bs >= end:
+                e = bs
+                break
+        return s, e
 
 
 def _advice_spans(low: str) -> list[tuple[int, int, int]]:
@@ -1151,9 +1191,9 @@ def _in_quotes(start: int, end: int, quotes: list[tuple[int, int]]) -> tuple[int
     return None
 
 
-def _internal(low: str, a: int, b: int) -> bool:
+def _internal(low: str, a: int, b: int, ctx: _Ctx | None = None) -> bool:
     """An internal topic (offsite, forecast, swag...) in low[a:b] that is not the prospect's own ("their offsite")."""
-    if b <= a:
+    if b <= a or (ctx is not None and not ctx.internal):
         return False
     for m in _INTERNAL_RE.finditer(low, a, b):
         if _THIRD_POSSESSIVE_RE.search(low, max(0, m.start() - 40), m.start()) is None:
@@ -1171,11 +1211,14 @@ def _reject_reason(
     advice: Sequence[tuple[int, int, int]],
     *,
     needs_speaker: bool = False,
+    ctx: _Ctx | None = None,
 ) -> str | None:
     """Why the stall phrase at low[start:end] is not a prospect stalling, or None when it is one."""
+    if ctx is None:
+        ctx = _Ctx(low, frozenset(_WORD_RE.findall(low)))
     quoted = _in_quotes(start, end, quotes)
     anchor = quoted[0] if quoted else start
-    s, e = _sentence_bounds(low, anchor, end)
+    s, e = ctx.sentence(anchor, end)
     prefix = low[s:anchor]
 
     # Advice or generic talk about the phrase: "how do you handle 'I need to think about it'?"
@@ -1183,11 +1226,12 @@ def _reject_reason(
         if a_s <= start < a_e and (a_at <= start or quoted or not _third_person_reported(low, a_s, start)):
             return "advice"
     # "If they need to think it over..." / "worried she'll want to think it over"
-    if _HYPOTHETICAL_RE.search(prefix):
+    tail = prefix[-90:]
+    if _HYPOTHETICAL_RE.search(tail):
         return "hypothetical"
     if _PERSONAL_RE.search(low, s, start):
         return "personal"
-    if _SPECULATION_RE.search(prefix) and not _REPORTED_SPEECH_RE.search(prefix):
+    if _SPECULATION_RE.search(tail) and not _REPORTED_SPEECH_RE.search(prefix):
         return "speculation"
     q = low.find("?", end)
     is_question = q != -1 and (q <= e or low.find("\n", end, q) == -1 and low.find(". ", end, q) == -1)
@@ -1201,7 +1245,7 @@ def _reject_reason(
         who = _speaker(low, s, quoted[0])
         if who < 0 and not _REPORTED_RE.search(prefix):
             return "rep quote"
-        if _internal(low, end, quoted[1]):
+        if _internal(low, end, quoted[1], ctx):
             return "internal"
         return None
 
@@ -1235,9 +1279,9 @@ def _reject_reason(
     if who < 0:
         return "rep"
     clause_end = _CLAUSE_END_RE.search(low, end, e)
-    if _internal(low, start, clause_end.start() if clause_end else e):
+    if _internal(low, start, clause_end.start() if clause_end else e, ctx):
         return "internal"
-    if who == 0 and _internal(low, s, start):
+    if who == 0 and _internal(low, s, start, ctx):
         return "internal"
     if who > 0:
         return None
@@ -1485,14 +1529,18 @@ _CHATTER_MONEY_RE = re.compile(
 )
 
 
-def _find_update(marked: str, clean: str, low: str, known: str | None) -> DealUpdate | None:
+def _find_update(
+    marked: str, clean: str, low: str, known: str | None, words: frozenset[str] | None = None
+) -> DealUpdate | None:
+    if words is None:
+        words = frozenset(_WORD_RE.findall(low))
     has_digit = any(c in low for c in "0123456789")
-    if not has_digit and _UPDATE_WORDS.isdisjoint(_WORD_RE.findall(low)) and "->" not in low and "\u2192" not in low:
+    if not has_digit and _UPDATE_WORDS.isdisjoint(words) and "->" not in low and "\u2192" not in low:
         return None
-    if _ACTIVITY_RE.search(low) and not _EXPLICIT_UPDATE_RE.search(low):
+    if _may(_ACTIVITY_GATE, words) and _ACTIVITY_RE.search(low) and not _EXPLICIT_UPDATE_RE.search(low):
         return None  # CRM activity pings: meetings booked, calls logged, owner or close-date changes
 
-    stage = _find_stage(clean, low)
+    stage = _find_stage(clean, low, words)
     amount, currency = _find_amount(low) if has_digit else (None, None)
     next_step = _find_next_step(clean, low) if ("next" in low or "ns:" in low) else None
     outcome = _find_outcome(clean, low)
@@ -1506,13 +1554,14 @@ def _find_update(marked: str, clean: str, low: str, known: str | None) -> DealUp
             if amount is None and next_step is None and outcome is None:
                 return None
 
-    crm = _CRM_RE.search(marked) is not None or _CRM_RE.search(low) is not None
+    crm = _may(_CRM_GATE, words) and _CRM_RE.search(low) is not None
     name = _find_name(marked, clean, for_update=True)
     strong = crm or stage is not None or (outcome is not None and _deal_outcome_strong(low))
     if next_step is None and (stage is not None or amount is not None or outcome is not None):
         next_step = _find_booked_step(clean, low)
     if not strong:
-        deal_word = _DEAL_WORD_RE.search(low) is not None
+        deal_word = _may(_DEAL_WORD_GATE, words) and _DEAL_WORD_RE.search(low) is not None
+        internal = _internal_possible(low, words) and _INTERNAL_RE.search(low) is not None
         # Amounts or next steps alone need a deal around them; chatter about lunch money does not count.
         if outcome is None and not (deal_word or name or known):
             return None
@@ -1520,11 +1569,11 @@ def _find_update(marked: str, clean: str, low: str, known: str | None) -> DealUp
             if _CHATTER_MONEY_RE.search(low) or not (name or known or deal_word):
                 return None
         if next_step is not None and stage is None and outcome is None and amount is None:
-            if _INTERNAL_RE.search(low) and not (name or known):
+            if internal and not (name or known):
                 return None
             if not (name or known or deal_word or _SALESY_STEP_RE.search(next_step.lower())):
                 return None
-        if _INTERNAL_RE.search(low) and not (name or known or deal_word):
+        if internal and not (name or known or deal_word):
             return None
     if known:
         name = known
@@ -1533,7 +1582,6 @@ def _find_update(marked: str, clean: str, low: str, known: str | None) -> DealUp
     )
 
 
-_WORD_RE = re.compile(r"[a-z]+")
 _UPDATE_WORDS = frozenset(
     "stage stages next won lost signed countersigned closed close moved moving advanced progressed inked booked signature "
     "official officially logo now stays stayed still remains sitting back entered dropped slipped slid bumped "
@@ -1560,7 +1608,7 @@ def _deal_outcome_strong(low: str) -> bool:
     return _INTERNAL_RE.search(low) is None
 
 
-def _find_stage(clean: str, low: str) -> str | None:
+def _find_stage(clean: str, low: str, words: frozenset[str] = frozenset()) -> str | None:
     if "stage" in low:
         if "from:" in low:
             m = _STAGE_TO_LINE_RE.search(low)
@@ -1577,7 +1625,11 @@ def _find_stage(clean: str, low: str) -> str | None:
             val = _tidy(clean[s:e])
             if val and val.lower() not in _NOT_STAGES and (not val[0].isdigit() or len(val) <= 2):
                 return val
+    if words and _STAGE_FIRST_WORDS.isdisjoint(words):
+        return None  # every other form names a known stage
     for rx in (_STAGE_ARROW_RE, _STAGE_INLINE_RE, _STAGE_INSTAGE_RE, _STAGE_ARROW_ANY_RE, _STAGE_PREFIX_RE):
+        if rx is _STAGE_ARROW_ANY_RE and "->" not in low and not _ARROW_CHARS.intersection(low):
+            continue
         m = rx.search(low)
         if m is None:
             continue
@@ -1823,7 +1875,7 @@ _STOP_NAMES = frozenset(
 )
 # Stop words that still end many company names ("Gemini Legal", "Blue Sun", "Hollis Partners").
 _NAME_WORDS = frozenset("legal finance procurement sun sat partner partners board pilot trial gong zoom slack capital".split())
-_TOKEN = r"[A-Z][\w&'-]*(?:\.[\w&'-]+)*"
+_TOKEN = r"[A-Z](?<![\w@#][A-Z])[\w&'-]*(?:\.[\w&'-]+)*"
 _NAME_BOUNDED = _TOKEN + r"(?:\s+(?:" + _TOKEN + r"|\d+(?![\w.,$€£])|&))" + "{0,3}"
 # Words a deal's name carries with it ("Acme renewal"), versus ones that only say it is a deal ("the Acme deal").
 _QUALIFIERS = r"renewal|expansion|upsell|pilot|poc|rollout|upgrade|phase\s+\d+|year\s+\d+"
@@ -1867,7 +1919,7 @@ _BOLD_LABEL_RE = re.compile(
 )
 _HUMAN_NAME_RES = (
     # "the Acme renewal", "Acme opp", "the Krusty Krab franchise deal"
-    re.compile(r"(?:\b[Tt]he\s+)?(?<![\w@#])(" + _NAME_BOUNDED + r")(?:'s)?\s+(?:(?P<q>" + _QUALIFIERS
+    re.compile(r"(" + _NAME_BOUNDED + r")(?:'s)?\s+(?:(?P<q>" + _QUALIFIERS
                + r")\b|(?:[a-z]+\s+)?(?i:deal|opp|opportunity|account|contract)\b)"),
     # "Acme: moved to proposal", "Acme - signed", "Update on Acme:", "Wonka Confections 🍫 stage: ..."
     re.compile(r"^\s*(?:[-\u2022>]\s*)?(?:(?:[Uu]pdate|UPDATE|[Dd]eal\s+update|[Rr]e|RE|FYI|fyi|[Qq]uick\s+update|"
@@ -1875,7 +1927,7 @@ _HUMAN_NAME_RES = (
                r"(" + _NAME_BOUNDED + r")\s*(?:\s(?P<q>" + _QUALIFIERS + r"))?(?:[^\w\s]{1,4}\s*)?"
                r"(?::|\s-\s|\s\|\s|\s+(?:update|stage|amt|amount|deal)\b|\s*\(|\s*(?:->|\u2192))", re.M),
     # "Acme moved to Proposal", "Initech signed", "Globex is now in negotiation", "Halcyon amt updated"
-    re.compile(r"(?<![\w@#])(" + _NAME_BOUNDED + r")(?:'s)?\s+(?i:(?:(?:deal|opp|just|finally|officially|has|have|is|was)\s+)*"
+    re.compile(r"(" + _NAME_BOUNDED + r")(?:'s)?\s+(?i:(?:(?:deal|opp|just|finally|officially|has|have|is|was)\s+)*"
                r"(?:moved|advanced|progressed|is\s+now|now\s+in|went|slipped|jumped|signed|closed|->|\u2192|stage|pushed|"
                r"renewed|countersigned|entered|bumped|stalled|inked|came\s+back|got\s+to|reached|dropped|slid|amt|amount|"
                r"arr|acv|in\s+(?:contract|negotiation|proposal|discovery|legal)|a\s+go|live|done|official|back|stays|still|"
@@ -1886,10 +1938,10 @@ _HUMAN_NAME_RES = (
     # "Moved Sterling Cooper to Closed Lost", "moved Elkhorn back to Discovery"
     re.compile(r"\b(?:[Mm]oved|[Mm]oving|[Bb]umped|[Pp]ushed|[Aa]dvanced|[Mm]arked|[Ss]et|[Dd]ropped)\s+(" + _NAME_BOUNDED
                + r")\s+(?:back\s+)?(?:to|into|as|in)\b"),
-    # "update on Acme", "call with Acme", "CFO at Acme"
-    re.compile(r"\b(?:on|with|at|from|for|over\s+at|to|@)\s+(" + _NAME_BOUNDED + r")(?:'s)?\b"),
+    # "update on Acme", "call with Acme", "CFO at Acme" (the preposition is checked in _find_name)
+    re.compile(r"(" + _NAME_BOUNDED + r")(?:'s)?\b"),
     # "Acme's CFO", "the Acme team"
-    re.compile(r"(?<![\w@#])(" + _NAME_BOUNDED + r")(?:'s\b|'(?!\w)|\s+team\b|\s+folks\b|\s+people\b)"),
+    re.compile(r"(" + _NAME_BOUNDED + r")(?:'s\b|'(?!\w)|\s+team\b|\s+folks\b|\s+people\b)"),
 )
 _LOWER_LABEL_RE = re.compile(
     r"^\s*([a-z][\w&'-]*(?:\s+[a-z][\w&'-]*){0,2})\s*(?::|\s-\s)\s*(?:stage\b|won\b|lost\b|closed\b|signed\b|moved\b|amt\b|"
@@ -1897,6 +1949,12 @@ _LOWER_LABEL_RE = re.compile(
 )
 _BOLD_RE = re.compile(r"\*([^*\n]{2,80})\*")
 _WITH_RE_INDEX = 5  # "call with Acme": weak, tried last for updates
+_PREP_BEFORE_RE = re.compile(r"(?:\b(?:on|with|at|from|for|to|w/)|@)\s*$", re.I)
+# Gates for the name patterns that start with a verb.
+_NAME_RE_WORDS: dict[int, frozenset[str]] = {
+    3: frozenset("closed won lost signed inked booked landed".split()),
+    4: frozenset("moved moving bumped pushed advanced marked set dropped".split()),
+}
 
 
 def _valid_name(raw: str) -> str | None:
@@ -1935,10 +1993,19 @@ def _find_name(marked: str, clean: str, *, for_update: bool) -> str | None:
             text = m.group(1).strip()
             if text and not _BOLD_LABEL_RE.match(text) and text.lower() not in _STAGE_SET and not text[0].isdigit():
                 return text
+    lowered: frozenset[str] | None = None
     for i, rx in enumerate(_HUMAN_NAME_RES):
         if for_update and i == _WITH_RE_INDEX:
             continue
+        gate = _NAME_RE_WORDS.get(i)
+        if gate is not None:
+            if lowered is None:
+                lowered = frozenset(_WORD_RE.findall(clean.lower()))
+            if gate.isdisjoint(lowered):
+                continue
         for m in rx.finditer(clean):
+            if i == _WITH_RE_INDEX and not _PREP_BEFORE_RE.search(clean, max(0, m.start() - 10), m.start()):
+                continue
             name = _valid_name(m.group(1))
             if name is not None:
                 q = m.groupdict().get("q")
@@ -1954,6 +2021,8 @@ def _find_name(marked: str, clean: str, *, for_update: bool) -> str | None:
                 return name
     if for_update:
         for m in _HUMAN_NAME_RES[_WITH_RE_INDEX].finditer(clean):
+            if not _PREP_BEFORE_RE.search(clean, max(0, m.start() - 10), m.start()):
+                continue
             name = _valid_name(m.group(1))
             if name is not None:
                 return name
@@ -1977,3 +2046,31 @@ def _find_known_deal(low: str, known_deals: Sequence[str]) -> str | None:
                 break
             i = low.find(d, i + 1)
     return best[2] if best else None
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Gates: the words a pattern can start with; a message without any of them cannot match, so the scan is skipped.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _gate(pattern: str) -> frozenset[str] | None:
+    words = _first_words(pattern, skip_leading=True)
+    return frozenset(words) if words else None
+
+
+def _may(gate: frozenset[str] | None, words: frozenset[str]) -> bool:
+    return gate is None or not gate.isdisjoint(words)
+
+
+def _internal_possible(low: str, words: frozenset[str]) -> bool:
+    return _may(_INTERNAL_GATE, words) or "#" in low or "1:1" in low or "1-on-1" in low or "401k" in low
+
+
+_ADVICE_GATE = _gate(_ADVICE_RE.pattern)
+_INTERNAL_GATE = _gate(_INTERNAL_RE.pattern.split("|(?:\\b1:1")[0])
+_CRM_GATE = _gate(_CRM_RE.pattern)
+_ACTIVITY_GATE = _gate(_ACTIVITY_RE.pattern)
+_DEAL_WORD_GATE = _gate(_DEAL_WORD_RE.pattern)
+_TRIGGER_WORDS = frozenset(_DISPATCH)
+_STAGE_FIRST_WORDS = frozenset(re.findall(r"[a-z]+", " ".join(n.split()[0] for n in _STAGE_NAMES)))
+_ARROW_CHARS = frozenset("\u2192\u27f6\u2794\u279c\u27a1")

@@ -179,3 +179,14 @@ def test_serve_over_http_upgrades_the_database_and_answers_a_signed_event(tmp_pa
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_serve_in_socket_mode_connects_with_the_app_token_through_slack_api_url(tmp_path, fake_slack):
+    fake_slack.responses["apps.connections.open"] = {"ok": False, "error": "invalid_auth"}
+    env = clean_env(SLACK_BOT_TOKEN="xoxb-test", SLACK_APP_TOKEN="xapp-1-test", SLACK_API_URL=fake_slack.base_url,
+                    LOG_LEVEL="CRITICAL")
+    result = heartful("serve", cwd=tmp_path, env=env, timeout=60)
+    [call] = fake_slack.calls_to("apps.connections.open")
+    assert call.token == "xapp-1-test"  # the app-level token, not the bot token
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("heartful: Slack refused the Socket Mode connection")
