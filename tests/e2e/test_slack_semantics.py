@@ -131,3 +131,13 @@ async def test_healthz(running_app):
     async with running_app.session.get(running_app.url + "/healthz") as response:
         assert response.status == 200
         assert (await response.json()) == {"ok": True}
+
+
+async def test_app_home_shows_what_heartful_does(running_app, fake_slack):
+    body = load_event("app_home_opened")  # a real app_home_opened envelope
+    assert (await running_app.post_event(body)).status == 200
+    [publish] = await fake_slack.await_for("views.publish")
+    assert publish.args["user_id"] == body["event"]["user"]
+    assert publish.args["view"]["type"] == "home"
+    text = str(publish.args["view"]["blocks"])
+    assert "/invite @Heartful" in text and "Be patient" in text
