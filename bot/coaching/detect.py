@@ -1,15 +1,17 @@
 """Read one Slack message: is a prospect stalling, and does it report a change to a deal?
 
-Pure Python and regex only, built to be cheap: most channel messages are chatter, so every stage starts
-with a plain substring check and only runs its regexes when something it could match is there.
+Pure Python and regex only, built to be cheap (it runs on every channel message):
 
-Three passes over one message:
-
-1. clean the Slack mrkdwn (links, mentions, *bold*, :emoji: codes, HTML entities, curly quotes);
-2. stalls: find a stall phrase, then judge who says it (the prospect, quoted or reported, versus the
-   rep deliberating), whether it is negated, hypothetical, a question for the team, or internal chatter;
+1. clean the Slack mrkdwn (links, mentions, *bold*, :emoji: codes, HTML entities, curly quotes) and fix a list of
+   common chat misspellings ("thnk", "budgt", "intrested"), keeping offsets so evidence is quoted as written;
+2. stalls: find a stall phrase, then judge who says it (the prospect, quoted or reported, versus the rep deliberating
+   or chatting with the team), and whether it is negated, hypothetical, a question for the team, or internal chatter;
 3. deal updates: stage / amount / next step / outcome, kept only when the message reads like a deal change
-   (CRM phrasing, stage words, a deal name, "deal"/"opp"...).
+   (CRM phrasing, stage words, a deal name, "deal"/"opp"...), plus the deal's name.
+
+Speed: each stall pattern is split into alternatives whose possible first words are worked out from the regex itself
+at import; one trie-shaped scan finds those words and only the alternatives that can start there are tried. Other
+large patterns sit behind the same kind of first-word guard, or are skipped when none of their words occur.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def read_message(text: str, *, known_deals: Sequence[str] = ()) -> Reading:
     if deal_name is None and update is not None:
         deal_name = update.deal_name
     if deal_name is None and (stall is not None or update is not None):
-        deal_name = _find_name(marked, clean, for_update=False)
+        deal_name = _find_name(marked, clean, for_update=False, words=words)
     if stall is None and update is None and known is None:
         return _EMPTY
     return Reading(stall=stall, deal_update=update, deal_name=deal_name)
@@ -58,7 +60,6 @@ _EMPTY = Reading()
 _ANGLE_RE = re.compile(r"<([^<>|\s]*)(?:\|([^<>]*))?>")
 _EMOJI_CODE_RE = re.compile(r":(?=[a-z0-9_+'-]*[a-z])[a-z0-9_+'-]{1,40}:(?::skin-tone-\d:)?", re.I)
 _UNDERSCORE_RE = re.compile(r"(?<![\w])_|_(?![\w])")
-_SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _QUOTES = str.maketrans(
     {
         "\u201c": '"',
@@ -298,8 +299,11 @@ _TARGET_NOUN = (
     r"decision[- ]makers?|signing\s+authority|people|colleagues|cofounder|co-founder|leaders|department|"
     r"principal|superintendent|council|group|c-suite|c\s+suite|bank|lender|landlord|advisors?|consultant|gc|"
     r"general\s+counsel|partnership|partners|trustees|shareholders|co-?owners?|business\s+partner|regional\s+\w+|"
-    r"analysts?|finance\s+folks|higher\s+ups|the\s+top|hq|headquarters|parent\s+company|corporate|director\s+of\s+\w+)\b"
+    r"analysts?|finance\s+folks|higher\s+ups|the\s+top|hq|headquarters|parent\s+company|corporate|director\s+of\s+\w+|"
+    r"leads?|dept|department)\b"
 )
+# As a subject ("legal has to review"): the same minus words that are mostly something else ("it", "the top").
+_TARGET_SUBJECT = _TARGET_NOUN.replace("treasurer|it|security", "treasurer|security").replace("|the\\s+top", "")
 # Who a prospect checks with: "her business partner", "the regional director", "the rest of the leadership team".
 _TARGET = (
     r"(?:(?:her|his|their|the|its|our|my|your|a|an|some|with|all|everyone\s+on)\s+)?(?:(?:rest|whole|other\s+members|members)\s+of\s+"
@@ -331,11 +335,11 @@ _THINK = (
     r"|\b(?:consider|considering|weigh|weighing|weighs|evaluate|evaluating|review|reviewing)\s+(?:(?:" + _OBJ
     + r"|things)\s+(?:internally|carefully|further|more|a\s+bit)|(?:all\s+)?(?:their|her|his|the|our)\s+options)\b"
     r"|\b(?:take|takes|taking)\s+(?:it|this|that)\s+under\s+(?:consideration|advisement)"
-    r"|\bon\s+the\s+fence\b"
+    r"|\bfence\b(?<=on\sthe\sfence)"
     r"|\b(?:not|isn't|aren't|wasn't)\s+(?:quite\s+|yet\s+|fully\s+|100%\s+)?(?:ready|sure|convinced|prepared)\s+"
     r"(?:yet\s+)?(?:to\s+)?(?:decide|commit|sign|move\s+forward|pull\s+the\s+trigger|make\s+(?:a|the)\s+(?:decision|call)|"
     r"go\s+ahead|buy|pull\s+the\s+trigger)\b"
-    r"|\b(?:get|gets|will\s+get|(?:she|he|they|i|we)'ll\s+get)\s+back\s+to\s+(?:me|us|you)\s+(?:once|after|when)\s+(?:she|he|they|i|we)(?:'ve|\s+have|\s+has)?\s+"
+    r"|\b(?:get|gets|getting)\s+back\s+to\s+(?:me|us|you)\s+(?:once|after|when)\s+(?:she|he|they|i|we)(?:'ve|\s+have|\s+has)?\s+"
     r"(?:thought|had\s+(?:a\s+)?(?:chance|time)\s+to\s+think|mulled|digested|considered)"
     r"|\b(?:undecided|still\s+deciding|hasn't\s+decided|haven't\s+decided|can't\s+decide|torn)\b"
     r"|\b(?:think|thinking|mull|mulling|ponder|pondering)\s+it\s+over\b"
@@ -358,7 +362,7 @@ _CONSULT = (
     + r"|\b(?:get|gets|getting|need|needs|needed|require|requires|secure|win)\s+(?:the\s+|some\s+|internal\s+|more\s+)?"
     r"(?:buy-?\s?in|sign-?\s?off|alignment|consensus|approval|blessing|green\s*light|go-?ahead)\b"
     r"|\b(?:approval|sign-?\s?off|blessing|green\s*light|go-?ahead|ok|okay|buy-?\s?in|input|thumbs\s+up)\s+(?:from|by|of)\s+" + _TARGET
-    + r"|\b" + _TARGET_NOUN + r"(?:'s)?\s+(?:has|have|needs?|wants?|must|will\s+need|would\s+need|is\s+going|gets?|'ll\s+need|'d\s+need|"
+    + r"|\b" + _TARGET_SUBJECT + r"(?:'s)?(?:\s+(?:dept|department|team|folks|group|office|people))?\s+(?:has|have|needs?|wants?|must|will\s+need|would\s+need|is\s+going|gets?|'ll\s+need|'d\s+need|"
     r"will\s+have|would\s+have|got)\s+to\s+(?:approve|review|sign\s+off|weigh\s+in|look\s+at|see|bless|agree|be\s+involved|"
     r"be\s+looped\s+in|okay|ok|green-?light|vet|decide|chime\s+in|make\s+the\s+(?:call|decision)|be\s+on\s+board|"
     r"give\s+(?:the\s+)?(?:ok|okay|green\s+light|go-?ahead)|have\s+a\s+look|take\s+a\s+look|evaluate|review)\b"
@@ -396,7 +400,7 @@ _SEND = (
     r"|\b(?:put|throw|get)\s+(?:it|something|that|everything|this|the\s+details)\s+in\s+(?:an?\s+)?(?:email|writing)"
     r"|\b(?:just\s+)?email\s+(?:me|us)\b"
     r"|\bshoot\s+(?:me|us)\s+(?:an?\s+)?(?:email|note|line)"
-    r"|\b(?:wants?|wanted|asked\s+for|asking\s+for|asks\s+for|requested|requesting|needs?|would\s+like|(?:she|he|they|i|we)'d\s+like|"
+    r"|\b(?:wants?|wanted|asked\s+for|asking\s+for|asks\s+for|requested|requesting|needs?|would\s+like|"
     r"prefers?|rather\s+(?:have|get|see|read))\s+(?:(?:me|us)\s+to\s+send\s+(?:over\s+)?)?"
     r"(?:(?:some|more|a|an|the|any|additional|something\s+in)\s+)?(?:(?:more|written|high-?level|"
     r"additional|product|pricing|marketing|case)\s+)?"
@@ -404,7 +408,7 @@ _SEND = (
     r"collateral|write-?up|summary|writing|pdf|data\s*sheet|white\s*paper|documentation)\b"
         r"|\b(?:look|read|go)\s+(?:it\s+)?(?:over|through)\s+(?:it|that|the\s+\w+|some\s+\w+)?\s*(?:and|&)\s+"
     r"(?:get|circle|come|reach)\s+back"
-    r"|\b(?:i'll|we'll|she'll|he'll|they'll|will)\s+(?:take\s+a\s+look|have\s+a\s+look|look\s+at\s+it|review\s+it|read\s+it)\s+"
+    r"|\b(?:take\s+a\s+look|have\s+a\s+look|look\s+at\s+it|review\s+it|read\s+it)\s+"
     r"(?:if|once|when|after)\s+(?:you|u)\s+send"
     r"|\bcheck\s+out\s+(?:the|your)\s+website\b"
 )
@@ -447,7 +451,7 @@ _TIMING = (
     r"(?:the\s+)?(?:deal|project|decision|purchase|conversation|evaluation|rollout|start\s+date|close|close\s+date|"
     r"signature|timeline|kickoff|initiative|implementation))\s+)?(?:the\s+can\s+)?(?:down\s+the\s+road\s+)?"
     r"(?:out\s+)?(?:to|until|till|into|back\s+to|off\s+until|off\s+till|off\s+to|off)\s+" + _TIMING_WHEN
-    + r"|\b(?:on|put\s+on)\s+(?:hold|ice|pause|the\s+back\s?burner)\b"
+    + r"|\bhold\b(?<=on\shold)|\bice\b(?<=on\sice)|\bpause\b(?<=on\spause)|\bback\s?burner\b"
     r"|\b(?:back\s?burner(?:ed)?|hit\s+(?:the\s+)?pause|pause\s+(?:things|everything|the\s+\w+)|paused\s+(?:things|everything|the\s+\w+))"
     r"|\b(?:maybe|try\s+(?:again|us|back)|ask\s+(?:again|me)|reach\s+out|call\s+(?:me|us|back)|ping\s+(?:me|us)|"
     r"hit\s+(?:me|us)\s+up|contact\s+(?:me|us)|check\s+back)\s+(?:again\s+)?(?:in|after|next|later|around|come)?\s*" + _TIMING_WHEN
@@ -549,8 +553,12 @@ _STATUS_QUO = (
     r"(?:switch|switching|change|changing|replace|replacing|move|moving|migrate|migrating|rip\s+and\s+replace|swap|"
     r"swapping|churn|leave|leaving|rock\s+the\s+boat)\b(?!\s+(?:the\s+)?(?:meeting|call|date|time|demo))"
     r"|\b(?:switching|migration)\s+(?:costs?|pain|risk|hassle|effort)\b"
-    r"|\b(?:it|this|that|what\s+they\s+(?:have|use|got)|what\s+they've\s+got|(?:the|their)\s+(?:current|existing|old)\s+\w+|"
-    r"spreadsheets?|excel|their\s+(?:setup|process|system|tool|crm))\s+(?:works|is\s+working|does\s+the\s+job|gets\s+the\s+job\s+done|"
+    r"|\b(?:works|is\s+working|does\s+the\s+job|gets\s+the\s+job\s+done|is\s+fine|is\s+good\s+enough)\b"
+    r"(?:(?<=it\sworks)|(?<=this\sworks)|(?<=that\sworks)|(?<=it\sis\sfine)|(?<=it's\sfine)|(?<=it\sdoes\sthe\sjob))"
+    r"\s+(?:fine\s+|well\s+|ok\s+|okay\s+|great\s+)?for\s+(?:them|her|him|now)\b"
+    r"|\b(?:what\s+they\s+(?:have|use|got)|what\s+they've\s+got|(?:current|existing|old)\s+\w+|"
+    r"spreadsheets?|excel|setup(?<=their\ssetup)|system(?<=their\ssystem)|process(?<=their\sprocess)|tool(?<=their\stool)|"
+    r"crm(?<=their\scrm))\s+(?:works|is\s+working|does\s+the\s+job|gets\s+the\s+job\s+done|"
     r"is\s+fine|is\s+good\s+enough)\s+(?:fine\s+|well\s+|ok\s+|okay\s+|great\s+)?for\s+(?:them|her|him|now)\b"
     r"|\b(?:current|existing|present|incumbent)\s+(?:\w+\s+){0,2}?(?:vendor|provider|tool|solution|setup|system|platform|"
     r"software|crm|process|stack|spreadsheets?)\s+(?:works|is\s+(?:working|fine|good|enough|ok|okay)|does\s+the\s+job|"
@@ -558,7 +566,7 @@ _STATUS_QUO = (
     r"|\b(?:do|doing|does|handle|handles|handling|keep|keeping|manage|managing)\s+"
     r"(?:it|this|that|things|everything|it\s+all)\s+(?:in-?house|internally)\s+(?:just\s+)?fine\b"
     r"|\b(?:if\s+it\s+ain't\s+broke|ain't\s+broke|rock\s+the\s+boat)\b"
-    r"|\b(?:spreadsheets?|excel|pen\s+and\s+paper|the\s+old\s+way|what\s+they\s+have)\s+(?:works?|is\s+(?:working|fine|enough)"
+    r"|\b(?:spreadsheets?|excel|pen\s+and\s+paper|old\s+way|what\s+they\s+have)\s+(?:works?|is\s+(?:working|fine|enough)"
     r"|does\s+the\s+job|gets\s+the\s+job\s+done)\b"
     r"|\b(?:chose|chosen|picked|selected|went\s+with|going\s+with|go\s+with|stuck\s+with)\s+(?:(?:a|the|their)\s+)?"
     r"(?:incumbent|current\s+vendor|existing\s+vendor|existing\s+provider|current\s+provider)\b"
@@ -567,16 +575,16 @@ _STATUS_QUO = (
 _NO_INTEREST = (
     r"\b(?:not|isn't|aren't|wasn't|weren't|no\s+longer|never)\s+(?:(?:really|very|super|that|at\s+all|all\s+that|too|"
     r"particularly|remotely|even|currently|actually|overly|terribly|interested|anymore)\s+){0,2}interested\b"
+    r"(?!\s+in\s+(?:joining|going|attending|playing|coming|signing\s+up|helping|hosting|the\s+(?:pizza|lunch|offsite|party|game|"
+    r"league|raffle|potluck)))"
     r"|\b(?:zero|no|little|lost|losing|lack\s+of|lacking)\s+(?:real\s+)?interest\b(?!\s+(?:rates?|in\s+(?:the\s+)?(?:offsite|lunch|dinner)))"
     r"|\buninterested\b|\bdisinterested\b"
     r"|\bnot\s+(?:really\s+|quite\s+)?(?:for\s+(?:us|them|me|her|him|now)|right\s+for\s+(?:us|them|her|him)|"
     r"(?:a\s+)?(?:good\s+|great\s+|right\s+|strong\s+)?fit|something\s+(?:we|they|she|he|i)(?:'re|\s+are|\s+is|'s)?\s+"
     r"(?:need|needs|want|wants|looking\s+for|interested\s+in)|relevant\s+(?:to|for)\s+(?:us|them|her|him)|"
     r"(?:a\s+)?priority\s+at\s+all)\b"
-    r"|\b(?:we'll|we\s+will|they'll|they\s+will|she'll|he'll|i'll|i\s+will|going\s+to|gonna|will|decided\s+to|chose\s+to|"
-    r"have\s+to|(?:she|he|they|we|i)(?:'ll|'d|'re\s+going\s+to)|wants\s+to|want\s+to|gotta|think\s+(?:we'll|they'll|i'll)|"
-    r"(?:we|they|she|he|i)\s+(?:must|would\s+like\s+to|'d\s+like\s+to|have\s+decided\s+to|'ve\s+decided\s+to))\s+"
-    r"(?:(?:have\s+to\s+|politely\s+|respectfully\s+|just\s+|probably\s+|kindly\s+)?)pass\b"
+    r"|\bpass\b(?:(?<=will\spass)|(?<='ll\spass)|(?<='d\spass)|(?<=gonna\spass)|(?<=to\spass)|(?<=politely\spass)|"
+    r"(?<=respectfully\spass)|(?<=just\spass)|(?<=probably\spass)|(?<=kindly\spass)|(?<=must\spass))"
     r"(?!\s+(?:the|it|this|that|along|it\s+on|on\s+to|them|him|her|you|me|us|by|through|over|around|a|an|out|back|up|down|"
     r"away|muster|go|your|my|our|their|his|some|any))"
     r"|\b(?:pass|passing|passed)\s+(?:on|for)\s+(?:this|it|that|the\s+(?:offer|proposal|opportunity|quote|product|deal)|"
@@ -601,7 +609,8 @@ _NO_INTEREST = (
     r"|\bno\s+(?:need|use|place|appetite)\s+for\s+(?:it|this|that|us|our\s+\w+|a\s+tool\s+like\s+this|the\s+product|"
     r"what\s+we\s+(?:do|sell|offer))\b"
     r"|\b(?:declined|turned\s+(?:us|it|me)\s+down|turned\s+down\s+(?:the|our)|said\s+no|says\s+no|saying\s+no|"
-    r"(?:it's|its|it\s+is|answer\s+is|that's)\s+a\s+no)\b(?!\s+(?:need|budget|problem|issue|worries|rush|way|longer|one|"
+    r"no(?<=it's\sa\sno)|no(?<=its\sa\sno)|no(?<=it\sis\sa\sno)|no(?<=answer\sis\sa\sno)|no(?<=that's\sa\sno))\b"
+    r"(?!\s+(?:need|budget|problem|issue|worries|rush|way|longer|one|"
     r"more|to\b|further|objections?|concerns?|changes?|decision))"
     r"|\b(?:doesn't|don't|didn't)\s+(?:resonate|land)\b"
     r"|\bnot\s+(?:worth|a\s+need)\s+(?:it|the\s+(?:money|investment|spend|cost))\b"
@@ -629,7 +638,11 @@ _THINK_MORE = (
 )
 _CONSULT_MORE = (
     r"\bsociali[sz](?:e|es|ing|ed)\s+(?:it|this|that|the\s+\w+)\b"
-    r"|\b(?:board|cfo|ceo|committee|legal|procurement|finance|leadership|owners?|partners|founders?|investors|council|"
+    r"|\b(?:discuss|discussing|review|reviewing|talk\s+it\s+over|chat\s+about\s+it|decide|deciding)\s+(?:it\s+|this\s+|that\s+)?"
+    r"internally\b"
+    r"|\b(?:discuss|discussing|talk|talking|check|checking|review|reviewing)\s+(?:it\s+|this\s+)?(?:internally|further|more|"
+    r"first)\s+(?:with|w/)\s+" + _TARGET
+    + r"|\b(?:board|cfo|ceo|committee|legal|procurement|finance|leadership|owners?|partners|founders?|investors|council|"
     r"trustees)\b(?:\s+[\w'-]+){1,6}?\s+(?:has|have|needs?|must|will\s+need|would\s+need|gets?)\s+to\s+(?:approve|sign\s+off|"
     r"weigh\s+in|review|bless|okay|ok|green-?light|vote)\b"
     r"|\bget(?:s|ting)?\s+" + _TARGET + r"\s+(?:comfortable|on\s+board|onside|aligned|to\s+agree|bought\s+in|over\s+the\s+line|"
@@ -654,10 +667,12 @@ _CONSULT_MORE = (
     + r"|\b(?:can't|cannot|won't|not\s+able\s+to|unable\s+to)\s+(?:move|proceed|decide|sign|commit|do\s+anything|go\s+ahead|"
     r"move\s+forward)\s+(?:\w+\s+)?(?:without|until)\s+(?:running|checking|talking|getting|consulting|asking|looping|"
     r"the\s+|her\s+|his\s+|their\s+)"
-    r"|\b" + _TARGET_NOUN + r"\s+(?:must|needs?\s+to|has\s+to|have\s+to|will\s+(?:need\s+to|have\s+to)|gets?\s+to)\s+"
+    r"|\b" + _TARGET_SUBJECT + r"\s+(?:must|needs?\s+to|has\s+to|have\s+to|will\s+(?:need\s+to|have\s+to)|gets?\s+to)\s+"
     r"(?:weigh\s+in|sign\s+off|approve|review|look|decide|bless)\b"
 )
 _SEND_MORE = (
+    r"\b(?:pop|shoot|send|fire|drop|flick|email)\s+(?:me\s+|us\s+)?(?:something|it|that|this|some\s+info|the\s+details)\s+"
+    r"over\b(?:\s+(?:by|via|on|in\s+an?)\s+email)?|"
     r"\b(?:email|send|forward|shoot)\s+(?:me|us|him|her|them|over)\s+(?:whatever|anything|everything|what(?:ever)?\s+you(?:'ve)?\s+"
     r"(?:got|have))\b"
     r"|\b(?:wants?|wanted|asked\s+for|asking\s+for|would\s+(?:rather|prefer)|prefers?|just\s+want)\s+(?:the\s+|a\s+|some\s+|more\s+|"
@@ -673,7 +688,7 @@ _SEND_MORE = (
     r"compliance|gdpr|hipaa))"
 )
 _TIMING_MORE = (
-    r"\b(?:wait|waiting|hold(?:ing)?\s+off|park(?:ed|ing)?|pause[ds]?|pausing|freez(?:e|es|ing)|froze|frozen|on\s+hold|"
+    r"\b(?:wait|waiting|hold(?:ing)?\s+off|park(?:ed|ing)?|pause[ds]?|pausing|freez(?:e|es|ing)|froze|frozen|hold|"
     r"sit(?:ting)?\s+tight|defer(?:red|ring)?|postpon(?:e|ed|ing)|delay(?:ed|ing)?|punt(?:ed|ing)?|push(?:ed|ing)?|"
     r"shelv(?:e|ed|ing)|tabl(?:e|ed|ing)|revisit(?:ing)?)\s+(?:(?:it|this|that|things|everything|the\s+\w+|"
     r"all\s+(?:new\s+)?\w+(?:\s+\w+)?)\s+)?(?:until|till|'til|til)\b"
@@ -686,7 +701,7 @@ _TIMING_MORE = (
     r"|\b(?:revisit(?:ing)?)\s+(?:(?:it|this|that|things)\s+)?(?:after|once|when|in|next|later|around|come)\b"
 )
 _BUDGET_MORE = (
-    r"\b(?:price|pricing|cost|costs|the\s+number|the\s+price|budget|money)\s+(?:is|was|'s|are|were)\s+(?:the|a|an|their|"
+    r"\b(?:price|pricing|cost|costs|number|budget|money)\s+(?:is|was|'s|are|were)\s+(?:the|a|an|their|"
     r"the\s+main|the\s+big|the\s+real|the\s+only)\s+(?:blocker|problem|issue|dealbreaker|sticking\s+point|hurdle|obstacle|"
     r"hang-?up|concern)\b"
     r"|\b(?:can't|cannot|couldn't|unable\s+to|not\s+able\s+to|struggling\s+to|won't\s+be\s+able\s+to)\s+(?:get|find|secure|"
@@ -694,7 +709,9 @@ _BUDGET_MORE = (
     r"funding|spend|cash)\b"
     r"|\b(?:don't|doesn't|didn't)\s+have\s+(?:the\s+|any\s+|enough\s+)?(?:money|budget|funds|funding|cash)\b"
     r"|\bno\s+(?:\$|money|budget|funds|funding|dollars)\s+(?:allocated|set\s+aside|earmarked|available|approved|left)\b"
-    r"|\b(?:it's|its|it\s+is|issue\s+is|problem\s+is|comes\s+down\s+to|all\s+about)\s+(?:the\s+)?(?:money|budget|cost|price)\b"
+    r"|\b(?:money|budget|cost|price)\b(?:(?<=it's\s\w{4})|(?<=it's\s\w{5})|(?<=it's\s\w{6})|(?<=it\sis\s\w{5})|"
+    r"(?<=its\s\w{5})|(?<=issue\sis\s\w{4})|(?<=issue\sis\s\w{5})|(?<=issue\sis\s\w{6})|(?<=problem\sis\s\w{5})|"
+    r"(?<=problem\sis\s\w{6})|(?<=down\sto\s\w{5})|(?<=down\sto\s\w{6})|(?<=all\sabout\s\w{5})|(?<=about\sthe\s\w{5}))"
     r"|\b(?:cutting|cut|slashing|reducing|trimming)\s+(?:back\s+(?:on\s+)?)?(?:costs?|spend(?:ing)?|expenses|budgets?)\b"
     r"|\b(?:grant|budget|money|funds|funding|grant\s+money)\s+(?:won't|doesn't|does\s+not|will\s+not|can't|didn't|wouldn't)\s+"
     r"(?:cover|stretch|allow|support|pay)\b"
@@ -705,7 +722,7 @@ _STATUS_QUO_MORE = (
     r"\b(?:happy|satisfied|content|comfortable|fine|good|set|ok|okay|covered)\s+(?:with|on)\s+(?:their|the|its)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:current|existing|in-?house|homegrown|home-grown|internal|own)\s+(?:[\w-]+\s+){0,2}?(?:vendor|provider|tool|solution|"
     r"setup|system|platform|software|crm|process|stack|reporting|spreadsheets?|agency|partner|service)\b"
-    r"|\b(?:their|the|its)\s+(?:current\s+|existing\s+|in-?house\s+|homegrown\s+|internal\s+|own\s+)(?:[\w-]+\s+)?(?:tool|system|"
+    r"|\b(?:current\s+|existing\s+|in-?house\s+|homegrown\s+|internal\s+)(?:[\w-]+\s+)?(?:tool|system|"
     r"setup|process|solution|platform|crm|software|spreadsheets?|vendor|provider)\s+(?:does\s+the\s+job|works(?:\s+(?:fine|well))?|"
     r"is\s+(?:good\s+enough|fine|working|enough)|gets\s+the\s+job\s+done|covers\s+it|does\s+(?:everything|all|what)\s+"
     r"(?:they|she|he|we)\s+need|covers\s+(?:everything|what\s+they\s+need)|has\s+(?:everything|all)\s+they\s+need)\b"
@@ -716,14 +733,15 @@ _STATUS_QUO_MORE = (
     r"platform|software|solution)\b"
     r"|\b(?:signed|inked)\s+(?:a|their|another)\s+(?:\w+\s+)?(?:renewal|contract|extension)\s+with\s+(?:the\s+)?(?:incumbent|"
     r"current|existing|competitor)"
-    r"|\b(?:been\s+)?(?:using|used|with|on)\s+(?:[\w-]+\s+){1,2}?for\s+(?:\d+|many|several|a\s+few|two|three|four|five|six|"
+    r"|\b(?:been\s+(?:using|with|on)|using|used)\s+(?:[\w-]+\s+){1,2}?for\s+(?:\d+|many|several|a\s+few|two|three|four|five|six|"
     r"seven|eight|nine|ten)\s+years\b"
     r"|\bno\s+complaints\b"
     r"|\bwhat\s+(?:they|we|she|he)(?:'ve|\s+have|\s+has)?\s+(?:got|have|has|use|uses)\s+(?:already\s+|now\s+)?(?:covers|works|does|"
     r"handles|is\s+(?:fine|enough|good\s+enough))\b"
     r"|\b(?:incumbent|current\s+vendor|existing\s+vendor|current\s+provider|existing\s+provider)\s+(?:\w+\s+){0,3}?"
     r"(?:discount|price\s+match|matched|undercut|lowered|dropped\s+(?:their|the)\s+price)"
-    r"|\b(?:they're|they\s+are|she's|he's)\s+staying\b(?!\s+(?:late|home|in|at|over))|\bstay(?:ing)?\s+put\b"
+    r"|\bstaying\b(?:(?<=they're\sstaying)|(?<=they\sare\sstaying)|(?<=she's\sstaying)|(?<=he's\sstaying))"
+    r"(?!\s+(?:late|home|in|at|over))|\bstay(?:ing)?\s+put\b"
     r"|\b(?:don't|doesn't|do\s+not|does\s+not)\s+(?:really\s+)?(?:feel|see|have)\s+(?:the|any|much|enough)\s+pain\b"
 )
 _NO_INTEREST_MORE = (
@@ -888,7 +906,9 @@ def _first_words(pattern: str, budget: int = 20000, *, skip_leading: bool = Fals
     return out
 
 
-def _trie_regex(words: set[str]) -> str:
+def _trie_regex(words: set[str], *, boundary: bool = False) -> str:
+    """A regex matching exactly `words`, shaped as a trie. With boundary, each top-level branch starts with its letter
+    followed by a no-letter-before check, so the regex engine can skip ahead to candidate letters in C."""
     trie: dict = {}
     for w in words:
         node = trie
@@ -896,23 +916,29 @@ def _trie_regex(words: set[str]) -> str:
             node = node.setdefault(c, {})
         node[""] = {}
 
-    def build(node: dict) -> str:
-        alts = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
+    def build(node: dict, top: bool = False) -> str:
+        alts = [
+            re.escape(c) + (f"(?<![a-z]{re.escape(c)})" if top and boundary else "") + build(child)
+            for c, child in sorted(node.items())
+            if c
+        ]
         if not alts:
             return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        body = alts[0] if len(alts) == 1 and not top else "(?:" + "|".join(alts) + ")"
         if "" in node:
             return ("(?:" + body + ")?") if len(alts) == 1 else body + "?"
         return body
 
-    return build(trie)
+    return build(trie, top=True)
 
 
 def _build_dispatch() -> tuple[
     re.Pattern[str] | None,
-    dict[str, tuple[tuple[StallKind, re.Pattern[str]], ...]],
+    dict[str, tuple[re.Pattern[str], tuple[StallKind, ...]]],
     tuple[tuple[StallKind, re.Pattern[str]], ...],
 ]:
+    """For each possible first word, one regex trying every kind at once: an optional lookahead group per kind, so a
+    single match call reports each kind that matches there (and how far)."""
     by_word: dict[str, dict[StallKind, list[str]]] = {}
     always: list[tuple[StallKind, re.Pattern[str]]] = []
     for kind, pattern in _KIND_PATTERNS:
@@ -923,17 +949,14 @@ def _build_dispatch() -> tuple[
                 continue
             for w in words:
                 by_word.setdefault(w, {}).setdefault(kind, []).append(alt)
-    cache: dict[tuple[str, ...], re.Pattern[str]] = {}
-    dispatch: dict[str, tuple[tuple[StallKind, re.Pattern[str]], ...]] = {}
+    cache: dict[str, re.Pattern[str]] = {}
+    dispatch: dict[str, tuple[re.Pattern[str], tuple[StallKind, ...]]] = {}
     for w, kinds in by_word.items():
-        entries = []
-        for kind, alts in kinds.items():
-            key = tuple(alts)
-            if key not in cache:
-                cache[key] = re.compile("|".join(alts))
-            entries.append((kind, cache[key]))
-        dispatch[w] = tuple(entries)
-    trigger = re.compile(r"(?<![a-z])(?:" + _trie_regex(set(dispatch)) + r")(?![a-z])") if dispatch else None
+        key = "".join(f"(?=(?P<{kind}>{'|'.join(alts)}))?" for kind, alts in kinds.items())
+        if key not in cache:
+            cache[key] = re.compile(key)
+        dispatch[w] = (cache[key], tuple(kinds))
+    trigger = re.compile(r"(?<![a-z])" + _trie_regex(set(dispatch)) + r"(?![a-z])") if dispatch else None
     return trigger, dispatch, tuple(always)
 
 
@@ -948,7 +971,7 @@ _FIRST_PERSON = (
     r"kid|kids|son|daughter|wife|husband|partner|dog|cat|mom|dad|mum|toddler|family|friend|friends|roommate|neighbou?r|"
     r"brother|sister|parents|landlord|dentist|doctor|teenager|teen|baby|girlfriend|boyfriend|fiance|fiancee)|"
     r"ops|revops|rev\s+ops|sales\s+ops|marketing|enablement|deal\s+desk|people\s+team|recruiting|the\s+printer|"
-    r"the\s+wifi|my\s+laptop|the\s+coffee\s+machine|zoom|slack|the\s+crm"
+    r"the\s+wifi|my\s+laptop|the\s+coffee\s+machine|zoom|slack|the\s+crm|you|you're|you'll|y'all|yall|you\s+guys"
 )
 _THIRD_PERSON = (
     r"she|he|they|she's|he's|they're|they'll|she'll|he'll|they'd|she'd|he'd|they've|their|her|his|them|him|"
@@ -1055,17 +1078,17 @@ _INTERNAL_RE = re.compile(
     r"retro|sprint|jira|headcount|interview(?:s|ing)?|candidates?|recruiting|hire\s+plan|hiring\s+plan|new\s+hires?|"
     r"sdr\s+hire|laptop|parking|coffee|snacks|pizza|"
     r"birthday|cake|potluck|raffle|bowling|karaoke|t-?shirts?|hoodies?|merch|trivia|book\s+club|secret\s+santa|"
-    r"pipeline\s+review|forecast\s+call|the\s+office|wifi|badge|desk|printer|sales\s+nav(?:igator)?|"
+    r"softball|volleyball|kickball|pickleball|fantasy\s+league|office\s+league|"
+    r"pipeline\s+review|forecast\s+call|office(?<=the\soffice)|wifi|badge|desk|printer|sales\s+nav(?:igator)?|"
     r"conference\s+room|booth|trade\s?show|webinar\s+(?:slides|deck)|newsletter|blog\s+post|linkedin\s+post|"
     r"playbook|spiff|contest|leaderboard|bonus|payroll|benefits|hr\s+(?:form|portal)|onsite\s+(?:lunch|dinner)|"
     r"team\s+(?:budget|event)|event\s+budget|marketing\s+budget|travel\s+budget|t&e|holiday\s+card|gift\s+cards?|"
     r"our\s+(?:offsite|team|dinner|lunch|party|forecast|quarter|numbers|budget)|my\s+(?:forecast|numbers|quota|pipeline|"
     r"calendar|schedule|vacation|pto|comp|commission|laptop|deck|template|room|homework|notes)|internal\s+(?:meeting|sync|review|deck)|"
-    r"the\s+(?:sales\s+)?kickoff|the\s+team\s+(?:offsite|dinner|lunch|event)|ping\s+pong|foosball|fantasy\s+football|"
-    r"the\s+game|the\s+party|the\s+move|office\s+move|the\s+new\s+hire|onboarding\s+(?:the|our)\s+new\s+hire|"
-    r"the\s+deck\s+template|cleanup|crm\s+hygiene|admin\s+work|the\s+survey)\b"
-    r"|(?:\b1:1|\b1-on-1|\b401k|#[a-z][\w-]*)\b"
+    r"sales\s+kickoff|kickoff(?<=the\skickoff)|ping\s+pong|foosball|fantasy\s+football|"
+    r"game(?<=the\sgame)|move(?<=the\smove)|office\s+move|cleanup|crm\s+hygiene|admin\s+work|survey(?<=the\ssurvey))\b"
 )
+_INTERNAL_SYMBOL_RE = re.compile(r"(?:\b1:1|\b1-on-1|\b401k|#[a-z][\w-]*)\b")
 _THIRD_POSSESSIVE_RE = re.compile(r"\b(?:their|her|his|the\s+client's|the\s+prospect's|the\s+customer's)\s+(?:[\w-]+\s+){0,2}$")
 _MY_OUR_RE = re.compile(r"\b(?:my|our)\b")
 _PERSONAL_RE = re.compile(
@@ -1082,10 +1105,10 @@ _NOT_NAME_PREFIX = frozenset(
     "random ok so lol".split()
 )
 _QUOTE_SPAN_RE = re.compile(
-    r"\"[^\"\n]{2,400}\"|(?:^|(?<=[\s(:\[,>-]))'(?=[a-z0-9$])(?:[^'\n]|'(?=[a-z]))*'(?![a-z0-9])|(?m:^>[^\n]*)"
+    r"\"[^\"\n]{2,400}\"|'(?<![^\s(:\[,>-]')(?=[a-z0-9$])(?:[^'\n]|'(?=[a-z]))*'(?![a-z0-9])|>(?<![^\n]>)[^\n]*"
 )
 _QUOTE_MARK_RE = re.compile(r"\"|(?<![a-z])'|'(?![a-z])|^>|(?<=\n)>")
-_SENTENCE_END_RE = re.compile(r"[.!?;\n]+(?=\s|$|[\"')\]])|\s+-\s+|\s*\u2022\s*|\s*\|\s*")
+_SENTENCE_END_RE = re.compile(r"[.!?;\n\u2022|-](?:(?<=[.!?;\n])[.!?;\n]*(?=\s|$|[\"')\]])|(?<=\s-)(?=\s)|(?<=[\u2022|]))")
 _CLAUSE_END_RE = re.compile(r"[.!?;,\n]|\s+-\s+|\s+(?:so|but|because|bc|though|although|then|and\s+(?:i|we))\b")
 
 
@@ -1095,16 +1118,18 @@ def _find_stall(
     if _TRIGGER_WORDS.isdisjoint(words) and not _ALWAYS:
         return None
     # Quote marks become spaces so "asked for 'literature'" reads like "asked for literature"; same length, same offsets.
-    has_quotes = '"' in low or "'" in low or ">" in low
+    has_quotes = '"' in low or ">" in low or ("'" in low and _QUOTE_MARK_RE.search(low) is not None)
     scan = _QUOTE_MARK_RE.sub(" ", low) if has_quotes else low
     found: list[tuple[int, int, StallKind, re.Match[str]]] = []
     if _TRIGGER_RE is not None:
         for t in _TRIGGER_RE.finditer(scan):
             pos = t.start()
-            for kind, rx in _DISPATCH[t.group()]:
-                m = rx.match(scan, pos)
-                if m is not None:
-                    found.append((pos, m.end(), kind, m))
+            rx, kinds = _DISPATCH[t.group()]
+            m = rx.match(scan, pos)
+            for kind in kinds:
+                e = m.end(kind)  # type: ignore[union-attr]
+                if e > pos:
+                    found.append((pos, e, kind, m))
     for kind, rx in _ALWAYS:
         for m in rx.finditer(scan):
             found.append((m.start(), m.end(), kind, m))
@@ -1115,26 +1140,29 @@ def _find_stall(
     advice = _advice_spans(low) if _may(_ADVICE_GATE, words) and _ADVICE_RE.search(low) else ()
     ctx = _Ctx(low, words)
     for start, end, kind, m in found:
-        if not _capitals_ok(m, clean, corrections):
+        if kind == "status_quo" and not _capitals_ok(m, clean, corrections):
             continue
-        needs_speaker = "(?P<attr" in m.re.pattern and any(
+        needs_speaker = kind == "think_it_over" and any(
             k.startswith("attr") and v is not None for k, v in m.groupdict().items()
         )
         if _reject_reason(clean, low, start, end, kind, quotes, advice, needs_speaker=needs_speaker, ctx=ctx) is None:
             s = _to_original(start, corrections)
             e = _to_original(end, corrections)
+            if e - s <= 4:  # "pass", "no": show the word before too ("we'll pass", "a no")
+                before = _WORD_BEFORE_RE.search(clean, max(0, s - 24), s)
+                if before is not None:
+                    s = before.start()
             evidence = clean[s:e].strip(" \"'>") or low[start:end]
             return Stall(kind=kind, evidence=evidence)
     return None
 
 
+_WORD_BEFORE_RE = re.compile(r"[\w']+\s+$")
 _VENDOR_NAMES = frozenset("salesforce hubspot sfdc slack zoom gong outreach salesloft".split())
 
 
 def _capitals_ok(m: re.Match[str], clean: str, corrections: list[tuple[int, int]] | None) -> bool:
     """Alternatives with an empty (?P<capN>) group need a capitalised name there ("sticking with Salesloft")."""
-    if "(?P<cap" not in m.re.pattern:
-        return True
     for name, value in m.groupdict().items():
         if name.startswith("cap") and value is not None:
             pos = _to_original(m.start(name), corrections)
@@ -1150,10 +1178,11 @@ def _capitals_ok(m: re.Match[str], clean: str, corrections: list[tuple[int, int]
 class _Ctx:
     """Per-message facts the stall checks share: sentence boundaries, and whether internal topics occur at all."""
 
-    __slots__ = ("low", "bounds", "internal")
+    __slots__ = ("low", "words", "bounds", "internal")
 
     def __init__(self, low: str, words: frozenset[str]) -> None:
         self.low = low
+        self.words = words
         self.bounds: list[tuple[int, int]] | None = None
         self.internal = _internal_possible(low, words)
 
@@ -1195,9 +1224,10 @@ def _internal(low: str, a: int, b: int, ctx: _Ctx | None = None) -> bool:
     """An internal topic (offsite, forecast, swag...) in low[a:b] that is not the prospect's own ("their offsite")."""
     if b <= a or (ctx is not None and not ctx.internal):
         return False
-    for m in _INTERNAL_RE.finditer(low, a, b):
-        if _THIRD_POSSESSIVE_RE.search(low, max(0, m.start() - 40), m.start()) is None:
-            return True
+    for rx in (_INTERNAL_RE, _INTERNAL_SYMBOL_RE):
+        for m in rx.finditer(low, a, b):
+            if _THIRD_POSSESSIVE_RE.search(low, max(0, m.start() - 40), m.start()) is None:
+                return True
     return False
 
 
@@ -1256,7 +1286,7 @@ def _reject_reason(
         and not _DEFERRAL_START_RE.match(low, start)  # "not looking at anything new till Q3" is the deferral itself
     ):
         return "negated"
-    if _REVERSAL_RE.match(low, end, min(len(low), end + 80)):
+    if not _REVERSAL_WORDS.isdisjoint(ctx.words) and _REVERSAL_RE.match(low, end, min(len(low), end + 80)):
         return "reversed"
 
     lead = _SUBJECT_RE.match(low, start)  # "let me think", "we'll pass": the subject is inside the phrase
@@ -1333,6 +1363,7 @@ def _speaker(low: str, s: int, start: int) -> int:
     """Who the sentence prefix low[s:start] attributes the stall to: +1 prospect, -1 the rep (or their team), 0 unknown."""
     if start <= s:
         return 0
+    s = max(s, start - 160)  # who is talking is decided close to the phrase
     last_subject = None
     for m in _SUBJECT_RE.finditer(low, s, start):
         last_subject = m
@@ -1442,16 +1473,7 @@ _CURRENCY_CODES = (
 )
 _CODE_MAP = {"dollars": "USD", "dollar": "USD", "bucks": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
              "quid": "GBP", "rupees": "INR", "yen": "JPY"}
-_NUM = r"\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SUFFIX = r"k|m|mm|mil|mill|million|millions|b|bn|billion|thousand|grand"
-_MONEY_RE = re.compile(
-    r"(?<![\w.])(?P<sym>us\$|a\$|au\$|c\$|ca\$|cad\$|nz\$|s\$|hk\$|r\$|\$|€|£|¥|₹|₩)\s?(?P<n1>" + _NUM + r")(?:\s?(?P<s1>"
-    + _SUFFIX + r")\b)?(?:\s?(?P<c1>" + _CURRENCY_CODES + r")\b)?"
-    r"|(?<![\w.$€£])(?P<pc>(?:" + _CURRENCY_CODES.split("|dollars")[0] + r"))\s?(?P<n3>" + _NUM + r")(?:\s?(?P<s3>"
-    + _SUFFIX + r")\b)?"
-    r"|(?<![\w.$€£#/:-])(?P<n2>" + _NUM + r")(?:\s?(?P<s2>" + _SUFFIX + r")\b)?(?:\s?(?P<c2>" + _CURRENCY_CODES + r")\b)?"
-    r"(?:\s?(?P<sym2>€|£|\$))?"
-)
 _AMOUNT_LABEL_RE = re.compile(
     r"\b(?:amount|amt|deal\s+(?:size|value|amount)|value|acv|arr|tcv|mrr|contract\s+value|total|size|worth|valued\s+at|"
     r"price|pricing|budget)\s*(?:changed|updated)?\s*(?:from\s+[^\n]{1,30}?\s+)?(?::|=|->|\u2192|to|is|of|at|now)?\s*"
@@ -1485,7 +1507,7 @@ _WON_RE = re.compile(
     r"|\bsignature\s+(?:received|is\s+in|came\s+(?:back|through)|done|complete)|\bpo\s+(?:received|is\s+in|came\s+through|issued)"
     r"|\bgot\s+the\s+(?:signature|signed\s+contract|po|signed\s+order\s+form)\b|\bsigned\s+(?:and\s+)?(?:returned|sealed)\b"
     r"|\bit'?s\s+official\b|\bofficially\s+(?:a\s+)?customer\b|\bnew\s+logo\b|\bcontract\s+(?:is\s+)?back\s+signed\b"
-    r"|\bwon\s*:|\bsigned\s*[!\U0001F300-\U0001FAFF\u2600-\u27bf]|\bsigned\s+(?:today|this\s+morning|yesterday|last\s+night|just\s+now)\b"
+    r"|\bwon\s*:|\bsigned\b(?=\s*[!\U0001F300-\U0001FAFF\u2600-\u27bf])|\bsigned\s+(?:today|this\s+morning|yesterday|last\s+night|just\s+now)\b"
 )
 _WON_NAME_RES = (
     re.compile(
@@ -1493,7 +1515,7 @@ _WON_NAME_RES = (
         r"all)\s+)*(?:signed|countersigned|closed|inked)\b(?![\s/_-]*lost)(?!\s+(?:up|off|an?\s+nda|with))"
         r"(?!(?:\s+[\w-]+){0,4}?\s+with\s+(?!us\b))"
     ),
-    re.compile(r"\b(?:signed|closed|inked|landed|bagged|booked|won)\s+(?:with\s+)?(?P<name>[A-Z][\w&'.-]*(?:\s+[A-Z0-9][\w&'.-]*){0,3})"),
+    re.compile(r"\b(?:signed|closed|inked|landed|bagged|won)\s+(?:with\s+)?(?P<name>[A-Z][\w&'.-]*(?:\s+[A-Z0-9][\w&'.-]*){0,3})"),
 )
 _LOST_RE = re.compile(
     r"\bclosed[\s/_-]*lost\b|\bclose[\s/_-]*lost\b|\bdeal\s+(?:is\s+|was\s+)?(?:lost|dead|died)\b|"
@@ -1534,8 +1556,8 @@ def _find_update(
 ) -> DealUpdate | None:
     if words is None:
         words = frozenset(_WORD_RE.findall(low))
-    has_digit = any(c in low for c in "0123456789")
-    if not has_digit and _UPDATE_WORDS.isdisjoint(words) and "->" not in low and "\u2192" not in low:
+    has_digit = _DIGIT_RE.search(low) is not None
+    if not has_digit and _UPDATE_WORDS.isdisjoint(words) and not _UPDATE_HINT_RE.search(low):
         return None
     if _may(_ACTIVITY_GATE, words) and _ACTIVITY_RE.search(low) and not _EXPLICIT_UPDATE_RE.search(low):
         return None  # CRM activity pings: meetings booked, calls logged, owner or close-date changes
@@ -1554,14 +1576,18 @@ def _find_update(
             if amount is None and next_step is None and outcome is None:
                 return None
 
-    crm = _may(_CRM_GATE, words) and _CRM_RE.search(low) is not None
-    name = _find_name(marked, clean, for_update=True)
-    strong = crm or stage is not None or (outcome is not None and _deal_outcome_strong(low))
+    name = known or _find_name(marked, clean, for_update=True, words=words)
+    strong = (
+        stage is not None
+        or (_may(_CRM_GATE, words) and _CRM_RE.search(low) is not None)
+        or (outcome is not None and not (_internal_possible(low, words) and _INTERNAL_RE.search(low)))
+    )
     if next_step is None and (stage is not None or amount is not None or outcome is not None):
-        next_step = _find_booked_step(clean, low)
+        if not _BOOKED_WORDS.isdisjoint(words):
+            next_step = _find_booked_step(clean, low)
     if not strong:
         deal_word = _may(_DEAL_WORD_GATE, words) and _DEAL_WORD_RE.search(low) is not None
-        internal = _internal_possible(low, words) and _INTERNAL_RE.search(low) is not None
+        internal = _internal_possible(low, words) and _internal(low, 0, len(low))
         # Amounts or next steps alone need a deal around them; chatter about lunch money does not count.
         if outcome is None and not (deal_word or name or known):
             return None
@@ -1575,18 +1601,18 @@ def _find_update(
                 return None
         if internal and not (name or known or deal_word):
             return None
-    if known:
-        name = known
     return DealUpdate(
         deal_name=name, stage=stage, amount=amount, currency=currency, next_step=next_step, outcome=outcome
     )
 
 
+# Without a digit, an update needs one of these words, a "next step", an arrow, or "now in <stage>"-like wording.
 _UPDATE_WORDS = frozenset(
-    "stage stages next won lost signed countersigned closed close moved moving advanced progressed inked booked signature "
-    "official officially logo now stays stayed still remains sitting back entered dropped slipped slid bumped "
-    "promoted graduated pipeline deal opp opportunity amount amt".split()
-) | frozenset(w for name in _STAGE_NAMES for w in re.findall(r"[a-z]+", name) if len(w) > 3)
+    "stage stages won lost signed countersigned closed inked booked signature official officially logo moved moving "
+    "advanced progressed entered dropped slipped slid bumped promoted graduated stays stayed remains sitting pipeline "
+    "amount amt".split()
+)
+_UPDATE_HINT_RE = re.compile(r"\bnext[\s_]*(?:steps?\b|:)|\b(?:now|still|back|currently|is|are)\s+(?:in|at|to)\s|->|\u2192|=>")
 _ACTIVITY_RE = re.compile(
     r"\b(?:meeting|call|email|task|note|activity|demo)\s+(?:was\s+)?(?:booked|logged|scheduled|created|completed|opened|"
     r"clicked|added|rescheduled)\b|\bowner\s+(?:changed|updated|reassigned)\b|\breassigned\s+to\b|"
@@ -1604,10 +1630,6 @@ _SALESY_STEP_RE = re.compile(
     r"sign|intro|workshop|onsite|sync|present|negotiat|redline|order\s+form|msa|sow|security|exec|decision|champion|"
     r"stakeholder|discovery|kickoff|implementation|reference|business\s+case|roi)\w*"
 )
-def _deal_outcome_strong(low: str) -> bool:
-    return _INTERNAL_RE.search(low) is None
-
-
 def _find_stage(clean: str, low: str, words: frozenset[str] = frozenset()) -> str | None:
     if "stage" in low:
         if "from:" in low:
@@ -1627,18 +1649,16 @@ def _find_stage(clean: str, low: str, words: frozenset[str] = frozenset()) -> st
                 return val
     if words and _STAGE_FIRST_WORDS.isdisjoint(words):
         return None  # every other form names a known stage
+    has_arrow = "->" in low or "=>" in low or ">>" in low or not _ARROW_CHARS.isdisjoint(low) or " to " in low
     for rx in (_STAGE_ARROW_RE, _STAGE_INLINE_RE, _STAGE_INSTAGE_RE, _STAGE_ARROW_ANY_RE, _STAGE_PREFIX_RE):
-        if rx is _STAGE_ARROW_ANY_RE and "->" not in low and not _ARROW_CHARS.intersection(low):
+        if (rx is _STAGE_ARROW_ANY_RE or rx is _STAGE_ARROW_RE) and not has_arrow:
+            continue
+        if rx is _STAGE_PREFIX_RE and ":" not in low and " - " not in low:
             continue
         m = rx.search(low)
         if m is None:
             continue
-        if (
-            rx is _STAGE_INLINE_RE
-            and m.group("weak")
-            and m.group("stage") in _WEAK_STAGES
-            and not _STAGE_CONTEXT_RE.search(low)
-        ):
+        if rx is _STAGE_INLINE_RE and m.group("weak") and not _STAGE_CONTEXT_RE.search(low):
             continue
         g = next(g for g in ("stage", "stage2", "stage3") if g in m.re.groupindex and m.group(g) is not None)
         return _tidy(clean[m.start(g) : m.end(g)])
@@ -1664,30 +1684,35 @@ def _tidy(s: str) -> str:
 
 
 def _find_amount(low: str) -> tuple[Decimal | None, str | None]:
-    if not any(c in low for c in "0123456789"):
+    if _DIGIT_RE.search(low) is None:
         return None, None
     candidates = []
-    for m in _MONEY_RE.finditer(low):
-        sym = m.group("sym") or m.group("sym2")
-        code = m.group("c1") or m.group("c2") or m.group("pc")
-        num = m.group("n1") or m.group("n2") or m.group("n3")
-        suf = m.group("s1") or m.group("s2") or m.group("s3")
-        if num is None:
-            continue
+    for m in _NUM_RE.finditer(low):
+        ns, ne = m.span()
+        if ns and (low[ns - 1].isalnum() or low[ns - 1] in "._#/:"):
+            continue  # "q3", "fy25", "v2.1", "10:30"
+        after = _AFTER_NUM_RE.match(low, ne)
+        suf, code, sym = after.group("suf"), after.group("code"), after.group("sym")
+        end = after.end()
+        if end < len(low) and (low[end].isalnum() or (low[end] in "%/:" and not (suf or code or sym))):
+            continue  # "3pm", "2nd", "30%", "3/14", "2:00"
+        before = _BEFORE_NUM_RE.search(low, max(0, ns - 7), ns)
+        start = ns
+        if before is not None:
+            b_sym, b_code = before.group("sym"), before.group("code")
+            if before.start() and low[before.start() - 1].isalpha():
+                b_sym = b_code = None  # part of a word
+            if b_sym or b_code:
+                sym, code, start = sym or b_sym, code or b_code, before.start()
+        num = m.group()
         if not (sym or code or suf):
             # A bare number counts only right after an amount label: "Amount: 50000".
-            lab = _AMOUNT_LABEL_RE.search(low, max(0, m.start() - 30), m.start())
-            if lab is None or lab.end() != m.start():
+            lab = _AMOUNT_LABEL_RE.search(low, max(0, ns - 30), ns)
+            if lab is None or lab.end() != ns:
                 continue
         if suf and not (sym or code):
-            # "30k" is money; "2m" / "5b" / "3 million" without a currency are probably money too, "9 thousand" too,
-            # but "3m" after a time word ("in 3m") or "1b" (one billion?) is rare; accept k/m/mm/million/bn.
-            nxt = low[m.end() : m.end() + 12]
-            if suf in ("m", "b") and re.match(r"\s*(?:users|seats|rows|records|people|views|downloads)", nxt):
-                continue
-            if suf in ("m",) and re.match(r"\s*(?:ago|left|mins?|minutes?)", nxt):
-                continue
-            if re.match(r"\s*(?:users|seats|employees|people|rows|records|emails|contacts|leads|views)", nxt):
+            # "30k" is money; "3m users" or "2m ago" is not.
+            if _NOT_MONEY_AFTER_RE.match(low, end):
                 continue
         value = _to_decimal(num, suf, code, sym)
         if value is None or value == 0:
@@ -1697,9 +1722,11 @@ def _find_amount(low: str) -> tuple[Decimal | None, str | None]:
             currency = _CURRENCY_SYMBOLS.get(sym)
         if code:
             currency = _CODE_MAP.get(code, code.upper())
-        candidates.append((m.start(), m.end(), value, currency))
+        candidates.append((start, end, value, currency))
     if not candidates:
         return None, None
+    if len(candidates) == 1:
+        return candidates[0][2], candidates[0][3]
     # Prefer the amount right after an "Amount:"-style label; with "from X to Y", the last one (the new value).
     labelled = None
     for lab in _AMOUNT_LABEL_RE.finditer(low):
@@ -1723,7 +1750,19 @@ def _find_amount(low: str) -> tuple[Decimal | None, str | None]:
     return chosen[2], chosen[3]
 
 
+_DIGIT_RE = re.compile(r"\d")
 _ARROW_BETWEEN_RE = re.compile(r"\s*(?:->|=>|\u2192|to|-->|>)\s*")
+_NUM_RE = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?")
+_AFTER_NUM_RE = re.compile(
+    r"(?:\s?(?P<suf>" + _SUFFIX + r")\b)?(?:\s?(?P<code>" + _CURRENCY_CODES + r")\b)?(?:\s?(?P<sym>[\u20ac\u00a3$]))?"
+)
+_BEFORE_NUM_RE = re.compile(
+    r"(?:(?P<sym>us\$|a\$|au\$|c\$|ca\$|cad\$|nz\$|s\$|hk\$|r\$|\$|\u20ac|\u00a3|\u00a5|\u20b9|\u20a9)|"
+    r"(?P<code>" + _CURRENCY_CODES.split("|dollars")[0] + r"))\s?$"
+)
+_NOT_MONEY_AFTER_RE = re.compile(
+    r"\s*(?:users|seats|employees|people|rows|records|emails|contacts|leads|views|downloads|ago|left|mins?|minutes?)\b"
+)
 
 
 def _to_decimal(num: str, suf: str | None, code: str | None, sym: str | None) -> Decimal | None:
@@ -1795,14 +1834,15 @@ def _capitalised_at(clean: str, pos: int) -> bool:
     return pos < len(clean) and clean[pos].isupper()
 
 
-_LOST_ANCHORS = ("lost", "dead", "died", "competitor", "killed", "fell through", "over us", "is off")
-_WON_ANCHORS = ("won", "signed", "inked", "closed", "booked", "landed", "bagged", "secured", "signature", "po ",
-                "official", "new logo", "executed", "done and dusted")
+_LOST_ANCHOR_RE = re.compile(r"lost|dead|died|competitor|killed|fell through|over us|is off")
+_WON_ANCHOR_RE = re.compile(
+    r"won|signed|inked|closed|booked|landed|bagged|secured|signature|po |official|new logo|executed|done and dusted"
+)
 
 
 def _find_outcome(clean: str, low: str) -> str | None:
     lost = won = None
-    if any(a in low for a in _LOST_ANCHORS):
+    if _LOST_ANCHOR_RE.search(low):
         for m in _LOST_RE.finditer(low):
             if m.group("cap") is not None and not _capitalised_at(clean, m.end()):
                 continue
@@ -1810,7 +1850,7 @@ def _find_outcome(clean: str, low: str) -> str | None:
                 continue
             lost = m
             break
-    if any(a in low for a in _WON_ANCHORS):
+    if _WON_ANCHOR_RE.search(low):
         for m in _WON_RE.finditer(low):
             if m.group("cap") is not None and not _capitalised_at(clean, m.end()):
                 continue
@@ -1949,11 +1989,22 @@ _LOWER_LABEL_RE = re.compile(
 )
 _BOLD_RE = re.compile(r"\*([^*\n]{2,80})\*")
 _WITH_RE_INDEX = 5  # "call with Acme": weak, tried last for updates
-_PREP_BEFORE_RE = re.compile(r"(?:\b(?:on|with|at|from|for|to|w/)|@)\s*$", re.I)
+_LABEL_HINT_RE = re.compile(r"[:|(\u2192]| - |->|\b(?:update|stage|amt|amount|deal)\b", re.I)
+# "Dana at Acme", "Kim from Globex": these name companies; "spoke to Dana", "call with Raj" more often name people.
+_PREP_BEFORE_RE = re.compile(r"(?:\b(?:at|from)|@)\s*$", re.I)
+_WEAK_PREP_BEFORE_RE = re.compile(r"\b(?:on|with|for|to|w/)\s*$", re.I)
+_WEAK_PREP = 7  # pseudo-index in the name orders below
 # Gates for the name patterns that start with a verb.
 _NAME_RE_WORDS: dict[int, frozenset[str]] = {
+    0: frozenset("deal opp opportunity account contract renewal expansion upsell pilot poc rollout upgrade phase year".split()),
     3: frozenset("closed won lost signed inked booked landed".split()),
     4: frozenset("moved moving bumped pushed advanced marked set dropped".split()),
+    6: frozenset("s team folks people".split()),
+    2: frozenset(
+        "moved advanced progressed is now went slipped jumped signed closed stage pushed renewed countersigned entered "
+        "bumped stalled inked came got reached dropped slid amt amount arr acv in a live done official back stays still "
+        "sitting remains deal opp just finally officially has have was".split()
+    ),
 }
 
 
@@ -1981,7 +2032,7 @@ def _crm_name(raw: str) -> str | None:
     return name
 
 
-def _find_name(marked: str, clean: str, *, for_update: bool) -> str | None:
+def _find_name(marked: str, clean: str, *, for_update: bool, words: frozenset[str] | None = None) -> str | None:
     if "pportunit" in marked or "eal" in marked or "Opp" in marked or "OPP" in marked or "ccount" in marked:
         for i, rx in enumerate(_CRM_NAME_RES):
             m = rx.search(clean if i == 4 else marked)
@@ -1993,23 +2044,9 @@ def _find_name(marked: str, clean: str, *, for_update: bool) -> str | None:
             text = m.group(1).strip()
             if text and not _BOLD_LABEL_RE.match(text) and text.lower() not in _STAGE_SET and not text[0].isdigit():
                 return text
-    lowered: frozenset[str] | None = None
-    for i, rx in enumerate(_HUMAN_NAME_RES):
-        if for_update and i == _WITH_RE_INDEX:
-            continue
-        gate = _NAME_RE_WORDS.get(i)
-        if gate is not None:
-            if lowered is None:
-                lowered = frozenset(_WORD_RE.findall(clean.lower()))
-            if gate.isdisjoint(lowered):
-                continue
-        for m in rx.finditer(clean):
-            if i == _WITH_RE_INDEX and not _PREP_BEFORE_RE.search(clean, max(0, m.start() - 10), m.start()):
-                continue
-            name = _valid_name(m.group(1))
-            if name is not None:
-                q = m.groupdict().get("q")
-                return f"{name} {q}" if q else name
+    found = _human_name(clean, for_update, words=words)
+    if found is not None:
+        return found
     if for_update:
         m = _LOWER_LABEL_RE.match(clean)
         if m is not None and m.group(1).split()[0] not in _STOP_NAMES and m.group(1) not in _STOP_NAMES:
@@ -2020,13 +2057,96 @@ def _find_name(marked: str, clean: str, *, for_update: bool) -> str | None:
             if name is not None and name[0].isupper() and len(name.split()) <= 4 and name.lower() not in _STAGE_SET:
                 return name
     if for_update:
-        for m in _HUMAN_NAME_RES[_WITH_RE_INDEX].finditer(clean):
-            if not _PREP_BEFORE_RE.search(clean, max(0, m.start() - 10), m.start()):
-                continue
-            name = _valid_name(m.group(1))
-            if name is not None:
-                return name
+        return _human_name(clean, for_update, only=_WITH_RE_INDEX, words=words) or _human_name(
+            clean, for_update, only=_WEAK_PREP, words=words
+        )
     return None
+
+
+_RUN_RE = re.compile(_NAME_BOUNDED)
+_OUTCOME_BEFORE_RE = re.compile(
+    r"\b(?:[Cc]losed[\s/_-]*(?:[Ww]on|[Ll]ost)|[Ww]on|[Ll]ost|[Ss]igned|[Cc]losed|[Ii]nked|[Bb]ooked|[Ll]anded|"
+    r"CLOSED[\s/_-]*(?:WON|LOST)|WON|LOST)\b[^\w\n]{0,8}?\s*(?:(?:with|the|on|for)\s+)?$"
+)
+_MOVED_BEFORE_RE = re.compile(r"\b(?:[Mm]oved|[Mm]oving|[Bb]umped|[Pp]ushed|[Aa]dvanced|[Mm]arked|[Ss]et|[Dd]ropped)\s+$")
+_MOVED_AFTER_RE = re.compile(r"\s+(?:back\s+)?(?:to|into|as|in)\b")
+_LABEL_BEFORE_RE = re.compile(
+    r"(?:^|\n)\s*(?:[-\u2022>]\s*)?(?:(?:[Uu]pdate|UPDATE|[Dd]eal\s+update|[Rr]e|RE|FYI|fyi|[Qq]uick\s+update|"
+    r"[Pp]ipeline\s+update)\s*(?:on|:|-)?\s*)?(?:[Oo]n\s+)?$"
+)
+_LABEL_AFTER_RE = re.compile(
+    r"\s*(?:\s(?P<q>" + _QUALIFIERS + r"))?(?:[^\w\s]{1,4}\s*)?(?::|\s-\s|\s\|\s|\s+(?:update|stage|amt|amount|deal)\b|"
+    r"\s*\(|\s*(?:->|\u2192))"
+)
+_STALL_NAME_ORDER = (0, 1, 2, 3, 4, 5, 6, _WEAK_PREP)
+_UPDATE_NAME_ORDER = (0, 1, 2, 3, 4, 6)
+
+
+def _human_name(
+    clean: str, for_update: bool, only: int | None = None, words: frozenset[str] | None = None
+) -> str | None:
+    """The deal a person's message names, in one pass over its capitalised runs. Each run is checked against the
+    phrasings in _HUMAN_NAME_RES order ("Acme renewal", "Acme:", "Acme moved...", "closed won Acme", "moved Acme to",
+    "with Acme", "Acme's"); the earliest phrasing wins, then the leftmost run."""
+    order = (only,) if only is not None else (_UPDATE_NAME_ORDER if for_update else _STALL_NAME_ORDER)
+    lowered = words
+    active = []
+    for i in order:
+        gate = _NAME_RE_WORDS.get(i)
+        if gate is not None:
+            if lowered is None:
+                lowered = frozenset(_WORD_RE.findall(clean.lower()))
+            if gate.isdisjoint(lowered) and not (i == 6 and "'" in clean) and not (
+                i == 2 and ("->" in clean or "\u2192" in clean)
+            ):
+                continue
+        if i == 1 and not _LABEL_HINT_RE.search(clean):
+            continue
+        active.append(i)
+    if not active:
+        return None
+    best: tuple[int, str] | None = None
+    for run in _RUN_RE.finditer(clean):
+        text = run.group()
+        if " " not in text and text.lower().rstrip(".'-") in _STOP_NAMES:
+            continue  # "She", "Call", "Update": sentence starts, not names
+        a, b = run.span()
+        kept = _valid_name(text)
+        if kept is None:
+            continue
+        na = clean.find(kept.split()[0], a)
+        for rank, i in enumerate(active):
+            if best is not None and rank >= best[0]:
+                break
+            result: str | None = None
+            if i in (0, 2, 6):
+                m = _HUMAN_NAME_RES[i].match(clean, a)
+                if m is not None and (name := _valid_name(m.group(1))) is not None:
+                    q = m.groupdict().get("q")
+                    result = f"{name} {q}" if q else name
+            elif i == 1:
+                if _LABEL_BEFORE_RE.search(clean, max(0, a - 40), a):
+                    m = _LABEL_AFTER_RE.match(clean, b)
+                    if m is not None:
+                        result = f"{kept} {m.group('q')}" if m.group("q") else kept
+            elif i == 3:
+                if _OUTCOME_BEFORE_RE.search(clean, max(0, na - 30), na):
+                    result = _valid_name(clean[na:b])
+            elif i == 4:
+                if _MOVED_BEFORE_RE.search(clean, max(0, na - 12), na) and _MOVED_AFTER_RE.match(clean, b):
+                    result = _valid_name(clean[na:b])
+            elif i == 5:
+                if _PREP_BEFORE_RE.search(clean, max(0, na - 10), na):
+                    result = _valid_name(clean[na:b])
+            elif i == _WEAK_PREP:
+                if _WEAK_PREP_BEFORE_RE.search(clean, max(0, na - 10), na):
+                    result = _valid_name(clean[na:b])
+            if result is not None:
+                best = (rank, result)
+                break
+        if best is not None and best[0] == 0:
+            break
+    return best[1] if best is not None else None
 
 
 def _find_known_deal(low: str, known_deals: Sequence[str]) -> str | None:
@@ -2067,10 +2187,35 @@ def _internal_possible(low: str, words: frozenset[str]) -> bool:
 
 
 _ADVICE_GATE = _gate(_ADVICE_RE.pattern)
-_INTERNAL_GATE = _gate(_INTERNAL_RE.pattern.split("|(?:\\b1:1")[0])
+_INTERNAL_GATE = _gate(_INTERNAL_RE.pattern)
+_BOOKED_WORDS = frozenset("next booked scheduled set sending send goes paperwork".split())
+_REVERSAL_WORDS = frozenset(
+    "signed countersigned came said decided approved unfroze unfrozen resolved sorted issue problem concern blocker "
+    "anymore longer moving going bought purchased fine ok turned went got moved overcame handled cleared".split()
+)
 _CRM_GATE = _gate(_CRM_RE.pattern)
 _ACTIVITY_GATE = _gate(_ACTIVITY_RE.pattern)
 _DEAL_WORD_GATE = _gate(_DEAL_WORD_RE.pattern)
 _TRIGGER_WORDS = frozenset(_DISPATCH)
 _STAGE_FIRST_WORDS = frozenset(re.findall(r"[a-z]+", " ".join(n.split()[0] for n in _STAGE_NAMES)))
 _ARROW_CHARS = frozenset("\u2192\u27f6\u2794\u279c\u27a1")
+
+
+def _guarded(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern behind a trie of its possible first words: most positions then fail on one or two letters.
+    Patterns whose first words cannot be worked out are returned unchanged."""
+    words = _first_words(rx.pattern)
+    if not words or rx.pattern.startswith("^"):
+        return rx
+    return re.compile(r"\b(?=" + _trie_regex(words) + r"(?![a-z]))(?:" + rx.pattern + ")", rx.flags)
+
+
+for _name in (
+    "_SUBJECT_RE _REPORTED_RE _INTERNAL_RE _ADVICE_RE _DEAL_WORD_RE _WON_RE _LOST_RE _ACTIVITY_RE _STAGE_INLINE_RE "
+    "_STAGE_INSTAGE_RE _STAGE_ARROW_RE _HYPOTHETICAL_RE _SPECULATION_RE _CHATTER_MONEY_RE _SALESY_STEP_RE "
+    "_PROSPECT_SIGNAL_RE _THIRD_BEFORE_RE _EXPLICIT_UPDATE_RE _NEGATED_RE _PERSONAL_RE "
+    "_REPORTED_SPEECH_RE _AMOUNT_LABEL_RE _NEXT_STEP_RE"
+).split():
+    if _name in globals():
+        globals()[_name] = _guarded(globals()[_name])
+del _name

@@ -59,3 +59,44 @@ def test_deal_updates(report: Evaluation) -> None:
 
 def test_stall_kind_among_true_positives(report: Evaluation) -> None:
     assert report.kind_accuracy >= KIND_ACCURACY, "\n" + format_table(report, misreads=60)
+
+
+# --- the scorer itself ---------------------------------------------------------------------------------------------
+
+
+class _Fake:
+    def __init__(self, kind: str | None, update: bool) -> None:
+        self.stall = type("S", (), {"kind": kind, "evidence": kind or ""})() if kind else None
+        self.deal_update = type("U", (), {"deal_name": "Acme", "stage": None, "amount": None, "currency": None,
+                                          "next_step": None, "outcome": None})() if update else None
+
+
+def test_scores_per_kind_binary_and_updates() -> None:
+    examples = [
+        {"text": "a", "stall": "budget", "deal_update": None},  # tp budget
+        {"text": "b", "stall": "budget", "deal_update": None},  # read as timing: fn budget, fp timing, tp stall
+        {"text": "c", "stall": None, "deal_update": {"deal": "Acme"}},  # fp stall (timing), tp update
+        {"text": "d", "stall": "timing", "deal_update": None},  # fn timing, fn stall
+    ]
+    reads = {"a": _Fake("budget", False), "b": _Fake("timing", False), "c": _Fake("timing", True), "d": _Fake(None, False)}
+    report = evaluate(examples, lambda text: reads[text])
+
+    budget, timing, stall, update = (report.score(k) for k in ("budget", "timing", "stall", "deal_update"))
+    assert (budget.tp, budget.fp, budget.fn) == (1, 0, 1) and budget.precision == 1.0 and budget.recall == 0.5
+    assert (timing.tp, timing.fp, timing.fn) == (0, 2, 1) and timing.precision == 0.0
+    assert (stall.tp, stall.fp, stall.fn) == (2, 1, 1)
+    assert abs(stall.precision - 2 / 3) < 1e-9 and abs(stall.recall - 2 / 3) < 1e-9
+    assert (update.tp, update.fp, update.fn, update.support) == (1, 0, 0, 1)
+    assert report.kind_compared == 2 and report.kind_agreed == 1 and report.kind_accuracy == 0.5
+    assert report.field_accuracy("deal") == 1.0
+    assert len(report.misreads) == 3
+
+    table = format_table(report, misreads=5)
+    assert "budget" in table and "deal_update" in table and "0.667" in table and "misreads" in table
+
+
+def test_empty_classes_do_not_divide_by_zero() -> None:
+    report = evaluate([{"text": "x", "stall": None, "deal_update": None}], lambda text: _Fake(None, False))
+    assert report.score("stall").precision == 1.0 and report.score("stall").recall == 1.0
+    assert report.kind_accuracy == 1.0
+    assert "examples: 1" in format_table(report)
