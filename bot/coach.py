@@ -149,8 +149,9 @@ class Coach:
         if reading.is_empty:
             return CoachDecision(reading=reading)
         known = await self.repository.deal_names(team_id=message.team_id, channel_id=message.channel_id)
-        if known:
-            reading = read_message(message.text, known_deals=known)
+        if known:  # a deal already recorded here is named as recorded ("acme" is the deal "Acme")
+            named = read_message(message.text, known_deals=known).deal_name
+            reading = replace(reading, deal_name=named or reading.deal_name)
         channel = await self.repository.ensure_channel(team_id=message.team_id, channel_id=message.channel_id)
 
         deal = None

@@ -1334,6 +1334,7 @@ _THIRD_BEFORE_RE = re.compile(r"\b(?:she|he|they|the\s+cfo|the\s+ceo|the\s+clien
 
 # Right after a label, "we" + auxiliaries + the stall phrase: the prospect's words ("Acme: we're over budget").
 _LABEL_VOICE_RE = re.compile(
+    r"(?:(?:can|could|would|will|pls|please|just)\s+)?(?:you|u)\s+(?:(?:just|please|pls)\s+)?|"
     r"(?:we|we're|we'll|we'd|we've|i|i'm|i'll|i'd)(?:\s+(?:are|is|need\s+to|have\s+to|will|would|just|simply|really|"
     r"still|already|gonna|going\s+to|want\s+to|can't|cannot|do|don't|are\s+not|totally|currently|now))*\s+"
 )
@@ -1989,10 +1990,20 @@ _LOWER_LABEL_RE = re.compile(
 )
 _BOLD_RE = re.compile(r"\*([^*\n]{2,80})\*")
 _WITH_RE_INDEX = 5  # "call with Acme": weak, tried last for updates
-_LABEL_HINT_RE = re.compile(r"[:|(\u2192]| - |->|\b(?:update|stage|amt|amount|deal)\b", re.I)
+_LABEL_HINT_WORDS = frozenset("update stage amt amount deal".split())
+
+
+def _label_hint(clean: str, words: frozenset[str] | None) -> bool:
+    """Could a line start with a label ("Acme:", "Acme - ", "Acme (", "Acme update")?"""
+    if ":" in clean or "|" in clean or "(" in clean or " - " in clean or "->" in clean or "\u2192" in clean:
+        return True
+    if words is None:
+        words = frozenset(_WORD_RE.findall(clean.lower()))
+    return not _LABEL_HINT_WORDS.isdisjoint(words)
+
 # "Dana at Acme", "Kim from Globex": these name companies; "spoke to Dana", "call with Raj" more often name people.
-_PREP_BEFORE_RE = re.compile(r"(?:\b(?:at|from)|@)\s*$", re.I)
-_WEAK_PREP_BEFORE_RE = re.compile(r"\b(?:on|with|for|to|w/)\s*$", re.I)
+_PREP_BEFORE_RE = re.compile(r"(?:\b(?:[Aa]t|[Ff]rom|AT|FROM)|@)\s*$")
+_WEAK_PREP_BEFORE_RE = re.compile(r"\b(?:[Oo]n|[Ww]ith|[Ff]or|[Tt]o|w/|W/)\s*$")
 _WEAK_PREP = 7  # pseudo-index in the name orders below
 # Gates for the name patterns that start with a verb.
 _NAME_RE_WORDS: dict[int, frozenset[str]] = {
@@ -2091,6 +2102,8 @@ def _human_name(
     order = (only,) if only is not None else (_UPDATE_NAME_ORDER if for_update else _STALL_NAME_ORDER)
     lowered = words
     active = []
+    if lowered is None:
+        lowered = frozenset(_WORD_RE.findall(clean.lower()))
     for i in order:
         gate = _NAME_RE_WORDS.get(i)
         if gate is not None:
@@ -2100,7 +2113,7 @@ def _human_name(
                 i == 2 and ("->" in clean or "\u2192" in clean)
             ):
                 continue
-        if i == 1 and not _LABEL_HINT_RE.search(clean):
+        if i == 1 and not _label_hint(clean, lowered):
             continue
         active.append(i)
     if not active:

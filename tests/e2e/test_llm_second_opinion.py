@@ -208,3 +208,21 @@ def test_try_llm_without_a_model_is_one_line_exit_2(tmp_path):
                             cwd=tmp_path, capture_output=True, text=True, timeout=60, env=clean_env())
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "OPENAI_API_KEY" in result.stderr
+
+
+async def test_the_models_stall_stands_in_a_channel_with_known_deals(llm_app, fake_slack, fake_openai):
+    fake_openai.reply_json(answer(kind="deal_update", deal="Acme", stage="Proposal", amount=45000, confidence=0.9))
+    await llm_app.post_event(channel_message_event("Acme moved to Proposal, $45k"))
+    await fake_slack.await_for("reactions.add")
+    text = "acme would rather wait and see how Q3 shapes up before deciding anything"
+    fake_openai.reply_json(answer(kind="stall", stall_kind="timing", deal="Acme", guidance=TAILORED))
+    await llm_app.post_event(channel_message_event(text))
+    [reply] = await fake_slack.await_for("chat.postMessage")
+    assert TAILORED in reply.args["text"]
+
+    async def nudge_rows():  # type: ignore[no-untyped-def]
+        async with llm_app.heartful.repository._sessions() as session:
+            return (await session.scalars(__import__("sqlalchemy").select(tables.Nudge))).all()
+
+    [nudge] = await eventually(nudge_rows)
+    assert nudge.rotation_key == "deal:C111:acme" and nudge.guidance_id == "model"
