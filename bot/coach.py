@@ -133,6 +133,10 @@ class Coach:
             return nudge
         return replace(nudge, guidance=Guidance(id=MODEL_GUIDANCE_ID, stall_kind=nudge.stall_kind, text=guidance))
 
+    async def first_delivery(self, *, event_id: str | None, team_id: str) -> bool:
+        """False for a Slack retry (or another replica's copy) of an event already being handled."""
+        return event_id is None or await self.repository.claim_event(event_id=event_id, team_id=team_id)
+
     def read(self, message: ChannelMessage) -> Reading:
         """Pure and cheap: most channel messages are chatter and stop here, before any I/O."""
         return read_message(message.text)

@@ -57,8 +57,8 @@ def register(app: AsyncApp, coach: Coach) -> None:
             return
         # Slack retries an event it thinks we missed; claiming its id first makes the second delivery a no-op,
         # on any replica. Chatter is never claimed: reading it again is harmless and costs no write.
-        event_id = body.get("event_id")
-        if event_id and not await coach.repository.claim_event(event_id=str(event_id), team_id=message.team_id):
+        event_id = str(body["event_id"]) if body.get("event_id") else None
+        if not await coach.first_delivery(event_id=event_id, team_id=message.team_id):
             log.info("event %s already handled; ignoring the retry", event_id)
             return
 
