@@ -49,9 +49,11 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable, Deque, Dict, List, Optional, Set, Tuple, Union
 from urllib.parse import urlparse
+
+from tests.fakes.threaded_server import ThreadedFakeServer
 
 __all__ = ["ChatRequest", "FakeOpenAI", "COMPLETIONS_PATHS"]
 
@@ -182,48 +184,32 @@ def _format_seconds(seconds: float) -> str:
 # ---------------------------------------------------------------------------
 
 
-class FakeOpenAI:
+class FakeOpenAI(ThreadedFakeServer):
     """Fake OpenAI Chat Completions API. See the module docstring."""
 
+    name = "FakeOpenAI"
+
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._host = host
-        self._port = port
+        super().__init__(host, port)
         self._lock = threading.RLock()
         self._requests: List[ChatRequest] = []
         self._answers: Deque[_Answer] = deque()
         self._delays: Deque[float] = deque()
         self._ids = itertools.count(1)
-        self._server: Optional[ThreadingHTTPServer] = None
-        self._thread: Optional[threading.Thread] = None
         self._stopping = threading.Event()
         self._connections: Set[socket.socket] = set()
         self.default: DefaultAnswer = None
 
     # -- lifecycle ----------------------------------------------------------
 
-    def start(self) -> "FakeOpenAI":
-        if self._server is not None:
-            return self
+    def _make_handler(self) -> type:
         self._stopping = threading.Event()  # handlers capture the event of their own run
-        server = ThreadingHTTPServer((self._host, self._port), _make_handler(self, self._stopping))
-        server.daemon_threads = True
-        server.block_on_close = False  # never wait for (delayed) handler threads on stop()
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="FakeOpenAI", daemon=True
-        )
-        self._thread.start()
-        return self
+        return _make_handler(self, self._stopping)
 
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        self._server = None
-        self._thread = None
-        if server is None:
-            return
+    def _before_shutdown(self) -> None:
         self._stopping.set()  # wake every delayed handler; they drop their connection
-        server.shutdown()
-        server.server_close()
+
+    def _after_shutdown(self) -> None:
         with self._lock:
             conns = list(self._connections)
             self._connections.clear()
@@ -232,25 +218,6 @@ class FakeOpenAI:
                 conn.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-        if thread is not None:
-            thread.join(timeout=5)
-
-    def __enter__(self) -> "FakeOpenAI":
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("FakeOpenAI is not started")
-        return self._server.server_address[1]
-
-    @property
-    def url(self) -> str:
-        """``http://127.0.0.1:PORT`` (no path)."""
-        return f"http://{self._host}:{self.port}"
 
     @property
     def base_url(self) -> str:

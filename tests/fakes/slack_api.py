@@ -29,10 +29,12 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Callable, Deque, Dict, List, Optional, Union
 from urllib.parse import parse_qs, urlparse
+
+from tests.fakes.threaded_server import ThreadedFakeServer
 
 __all__ = [
     "Call",
@@ -132,7 +134,7 @@ Responder = Union[Dict[str, Any], Callable[[Dict[str, Any]], Dict[str, Any]]]
 # ---------------------------------------------------------------------------
 
 
-class FakeSlackApi:
+class FakeSlackApi(ThreadedFakeServer):
     """Fake Slack Web API. See the module docstring.
 
     Mutable, thread-safe enough to change from a test while the server runs
@@ -147,16 +149,15 @@ class FakeSlackApi:
       (any method, also unknown ones) with a custom JSON body (HTTP 200).
     """
 
+    name = "FakeSlackApi"
+
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._host = host
-        self._port = port
+        super().__init__(host, port)
         self._lock = threading.RLock()
         self._calls: List[Call] = []
         self._failures: Dict[str, Deque[_Failure]] = {}
         self._ts_counter = itertools.count(1)
         self._view_counter = itertools.count(1)
-        self._server: Optional[ThreadingHTTPServer] = None
-        self._thread: Optional[threading.Thread] = None
 
         self.channel_names: Dict[str, str] = {}
         self.users: Dict[str, Dict[str, Any]] = {}
@@ -195,47 +196,8 @@ class FakeSlackApi:
 
     # -- lifecycle ----------------------------------------------------------
 
-    def start(self) -> "FakeSlackApi":
-        if self._server is not None:
-            return self
-        handler = _make_handler(self)
-        server = ThreadingHTTPServer((self._host, self._port), handler)
-        server.daemon_threads = True
-        server.block_on_close = False  # do not wait for handler threads (e.g. in a delay) on stop()
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="FakeSlackApi", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        self._server = None
-        self._thread = None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-
-    def __enter__(self) -> "FakeSlackApi":
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("FakeSlackApi is not started")
-        return self._server.server_address[1]
-
-    @property
-    def url(self) -> str:
-        """``http://127.0.0.1:PORT`` (no path)."""
-        return f"http://{self._host}:{self.port}"
+    def _make_handler(self) -> type:
+        return _make_handler(self)
 
     @property
     def base_url(self) -> str:
