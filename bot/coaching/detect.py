@@ -91,10 +91,19 @@ def _angle(m: re.Match[str]) -> str:
     return label if label else target
 
 
+def _angle_marked(m: re.Match[str]) -> str:
+    """Like _angle, but a link label that reads like a record name ("Initech - Platform expansion") is made bold:
+    CRM bots link the deal, and the name finder reads bold text in CRM posts."""
+    target, label = m.group(1), m.group(2)
+    if label and target.startswith("http") and label[:1].isupper() and "." not in label and len(label.split()) <= 8:
+        return "*" + label + "*"
+    return _angle(m)
+
+
 def _clean(text: str) -> tuple[str, str]:
     """(text with *bold* kept, text without mrkdwn). Both have links/mentions/entities/emoji codes resolved."""
     if "<" in text:
-        text = _ANGLE_RE.sub(_angle, text)
+        text = _ANGLE_RE.sub(_angle_marked, text)
     if "&" in text:
         text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     if ":" in text:
@@ -102,7 +111,7 @@ def _clean(text: str) -> tuple[str, str]:
     text = text.translate(_QUOTES)
     marked = text
     if "*" in text:
-        text = text.replace("*", "")
+        text = text.replace("*", "")  # (this also unwraps the link labels _angle_marked made bold)
     if "_" in text:
         text = _UNDERSCORE_RE.sub("", text)
     if "~" in text:
@@ -2037,6 +2046,8 @@ def _valid_name(raw: str) -> str | None:
 
 
 def _crm_name(raw: str) -> str | None:
+    if raw.lstrip().startswith("*"):
+        return None  # a bold name cut short by the pattern: the bold pass below reads it whole
     name = raw.strip().strip("*_`'\"").strip()
     if not name or name.lower().split()[0] in ("stage", "amount", "owner", "is", "was", "has", "the", "from", "to"):
         return None

@@ -203,6 +203,7 @@ NOT_STALLS = [
     "",
     "   ",
     ":tada: :tada:",
+    "<@U07ZYX987> here's the expense policy you asked for <https://linkedin.com/posts/4218665|deck>",
 ]
 
 
@@ -288,6 +289,7 @@ def test_salesforce_multiline_with_link() -> None:
     )
     u = read_message(text).deal_update
     assert u is not None
+    assert u.deal_name == "Initech - Platform expansion"
     assert u.stage == "Negotiation/Review"
     assert u.amount == Decimal("80000") and u.currency == "EUR"
     assert u.next_step == "Legal redlines"
@@ -358,6 +360,8 @@ NOT_UPDATES = [
     "Uber to the client site was $38",
     "Team dinner Thursday at 7",
     "I need to think it over before I send the forecast",
+    "I booked Oak for the 1:1 at 1:30",
+    "updated the discovery call script, lmk if anything looks off <https://calendly.com/team/8272244>",
 ]
 
 
