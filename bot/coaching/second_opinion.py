@@ -97,26 +97,51 @@ def parse_answer(raw: str | None) -> ModelReading | None:
                         confidence=answer.confidence, guidance=answer.guidance)
 
 
-# A cheap pre-filter: only messages with a cue that a stall or a deal change could be there go to a model; ordinary
-# chatter never does. Broader than the rules on purpose (the model is there for what the rules miss).
-_CUES = re.compile(
-    r"[$€£]|\b(?:"
-    r"think|thnk|sleep on|mull|chew|noodle|reflect|ponder|consider|decid|decision|ready|commit|hesita|wait|"
-    r"partner|spouse|wife|husband|boss|board|c[eft]o\b|legal|procurement|finance|committee|approv|buy-?in|"
-    r"loop in|run (it|this) (by|past)|check with|ask (her|his|their)|"
-    r"send|deck|brochure|info\b|one-pager|pdf\b|details|materials|"
-    r"later|not now|right time|next (quarter|year|month|week)|q[1-4]\b|circle back|revisit|timing|busy|"
-    r"budget|freeze|frozen|afford|expensive|pric|cost|money|spend|"
-    r"happy with|current (vendor|tool|provider|solution)|already (use|have)|incumbent|renew|competitor|"
-    r"not interested|no thanks|pass\b|not for us|not a fit|unsubscribe|stop (calling|emailing)|"
-    r"stage|pipeline|proposal|negotiat|discovery|qualif|closed?\b|won\b|lost\b|signed|contract|"
-    r"amount|\d+\s?k\b|usd\b|eur\b|gbp\b|next step|opportunity|opp\b|deal|renewal)",
+# A cheap pre-filter: only messages that could be a prospect stepping away or a change to a deal go to a model;
+# ordinary chatter never does. A possible stall needs both a prospect's voice (reported speech, a quote, a third
+# person) and stall-ish words; a possible update needs deal-change words. Broader than the rules on purpose: the
+# model is there for what the rules miss.
+_PROSPECT_VOICE = re.compile(
+    r"[\"“”‘’]|^\s*>|\b(?:said|says|saying|told|tells|reckons?|replied|responded|wrote|mentioned|asked|wants?|"
+    r"needs?|has to|have to|gotta|won'?t|can'?t|cannot|couldn'?t|would rather|prefers?|will (?:only|not)|"
+    r"they|their|them|she|her|he|his|client|prospect|customer|buyer|champion|owner|gm|vp|director|founder|"
+    r"head of|c[eftio]o|gatekeeper)\b|'\s*(?:we|i|let|send|not|no|maybe)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A named person or company speaking: "Fiona at Ridgeway", "Kiran (Sahyadri)", "Colette: ...".
+_NAMED_VOICE = re.compile(r"\b(?:at|from|@) [A-Z]|^\s*[A-Z][\w.&' -]{1,40}(?::|\s[–—-]\s|\s\()", re.MULTILINE)
+_STALL_WORDS = re.compile(
+    r"\b(?:think|thnk|ponder|mull|sleep on|chew|noodle|reflect|consider|decid|decision|ready|commit|hesita|wait|"
+    r"partner|spouse|wife|husband|boss|board|legal|procurement|finance|committee|approv|sign-?off|buy-?in|"
+    r"loop|run (?:it|this)|check with|sync|call\b|"
+    r"send|sent|share|deck|brochure|bumph|deets|info|one-pager|pdf|details|material|writing|whitepaper|case stud|"
+    r"read|review|"
+    r"later|not now|right time|next|q[1-4]\b|fy\b|financial year|fiscal|circle back|come back|revisit|timing|busy|"
+    r"after|until|till|january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"budget|freeze|frozen|funds?|afford|expensive|rich|price|pricing|cost|money|spend|slashed|cut|"
+    r"happy with|current|already|incumbent|renew|stay|sticking|stick with|carry on|hassle|switch|manual|"
+    r"not interested|no thanks|nah|pass\b|not for us|not a fit|priority|require|need this|problem|space|"
+    r"unsubscribe|stop (?:calling|emailing)|hung up|looking at)|\$\$",
     re.IGNORECASE,
 )
+_DEAL_CHANGE = re.compile(
+    r"(?:→|->|=>)|\b(?:moved?|moving|advanced?|progressed|slipped|stage|closed?[- ]?(?:won|lost)|won|lost|signed|"
+    r"contract|proposal|negotiation|amount|amt|acv|arr|opportunity|opp|renewal)\b",
+    re.IGNORECASE,
+)
+_OUTCOME = re.compile(r"\b(?:closed[- ]?(?:won|lost)|is a wrap|verbal (?:yes|commit)|signed|lost (?:on|to)|won\b)",
+                      re.IGNORECASE)
+_MONEY = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:k|m|usd|eur|gbp)\b", re.IGNORECASE)
 
 
 def worth_a_second_opinion(text: str, rules: Reading) -> bool:
-    return not rules.is_empty or bool(_CUES.search(text))
+    if not rules.is_empty:
+        return True
+    if _STALL_WORDS.search(text) and (_PROSPECT_VOICE.search(text) or _NAMED_VOICE.search(text)):
+        return True
+    if _OUTCOME.search(text):
+        return True
+    return bool(_DEAL_CHANGE.search(text) and (_MONEY.search(text) or len(_DEAL_CHANGE.findall(text)) >= 2))
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")

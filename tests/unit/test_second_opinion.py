@@ -34,7 +34,8 @@ def test_chatter_is_not_sent(text):
     assert not worth_a_second_opinion(text, read_message(text))
 
 
-@pytest.mark.parametrize("text", ["they'd rather wait and see", "CFO is lukewarm on the price", "Acme $40k"])
+@pytest.mark.parametrize("text", ["they'd rather wait and see", "CFO is lukewarm on the price", "Acme opp bumped to $40k",
+                                  "Fiona at Ridgeway: pop some bumph over", "Pavo Real Hotels lost on price"])
 def test_possible_stalls_and_updates_are(text):
     assert worth_a_second_opinion(text, read_message(text))
 
