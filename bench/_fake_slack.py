@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,8 +92,11 @@ class FakeSlackProcess:
         self._process = ctx.Process(target=_serve, args=(child, self._fail_every, self._retry_after), daemon=True,
                                     name="FakeSlackApi")
         self._process.start()
-        if not self._conn.poll(30):
-            raise RuntimeError("the fake Slack API process did not start within 30 s")
+        deadline = time.monotonic() + 30
+        while not self._conn.poll(0.1):
+            if not self._process.is_alive() or time.monotonic() > deadline:
+                self._process.kill()
+                raise RuntimeError("the fake Slack API process did not start (see its traceback above)")
         self.base_url = self._conn.recv()
         return self
 

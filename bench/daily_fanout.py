@@ -420,6 +420,7 @@ def print_fanout(result: FanoutResult) -> None:
     # Retry-After: after a 429 in a workspace, how long until that workspace's next post (to anyone).
     waits_all: list[float] = []
     rows = []
+    first_post = posts[0].at if posts else 0.0
     for team in sorted(per_team):
         calls = per_team[team]
         times = [c.at for c in calls]
@@ -431,7 +432,8 @@ def print_fanout(result: FanoutResult) -> None:
         span = times[-1] - times[0] if len(times) > 1 else 0.0
         busy = span - sum(waits)
         ok = sum(1 for c in calls if c.ok)
-        rows.append([team, ok, sum(1 for c in calls if c.status == 429), f"{span:.1f}",
+        rows.append([team, ok, sum(1 for c in calls if c.status == 429), f"{times[0] - first_post:.1f}",
+                     f"{times[-1] - first_post:.1f}",
                      max_in_window(times), f"{ok / span * 60:.0f}" if span else "-",
                      f"{min(waits):.2f}" if waits else "-", f"{busy:.1f}", max_in_window(opens_per_team[team])])
     by_channel: dict[str, list[float]] = defaultdict(list)
@@ -465,8 +467,8 @@ def print_fanout(result: FanoutResult) -> None:
     print()
     print(table(["measure", "value"], summary, title=title))
     print()
-    print(table(["workspace", "ok posts", "429s", "span s", "max posts/60s", "avg ok/min", "min wait after 429 s",
-                 "span minus 429 waits s", "max conv.open/60s"], rows))
+    print(table(["workspace", "ok posts", "429s", "first post s", "last post s", "max posts/60s", "avg ok/min",
+                 "min wait after 429 s", "busy s (span - 429 waits)", "max conv.open/60s"], rows))
     if result.first_error:
         print(f"first error logged: {result.first_error[:500]}")
 
