@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.coach import Coach
 from bot.daily_exercises import DailyExercises, DailyTimings
 from bot.coaching.library import PromptLibrary, default_prompts_dir, load_library
-from bot.llm.model_coach import ModelCoach, make_openai_client
 from bot.llm.prompt_file import load_prompt_file
 from bot.settings import Settings
 from bot.slack.bolt_app import build_bolt_app, build_web_app
@@ -37,10 +36,13 @@ def load_prompts(settings: Settings) -> PromptLibrary:
     return library
 
 
-def build_model_coach(settings: Settings, sessions, usage=None) -> ModelCoach | None:  # type: ignore[no-untyped-def]
+def build_model_coach(settings: Settings, sessions, usage=None):  # type: ignore[no-untyped-def]
     """None without OPENAI_API_KEY and OPENAI_BASE_URL: then the rules and the prompt library do everything."""
     if not settings.llm_enabled:
         return None
+    # Imported only when a model is configured: the openai package costs ~20 MB of resident memory.
+    from bot.llm.model_coach import ModelCoach, make_openai_client
+
     folder = settings.prompts_dir or default_prompts_dir()
     return ModelCoach(
         client=make_openai_client(api_key=settings.openai_api_key, base_url=settings.openai_base_url,

@@ -41,9 +41,13 @@ class SentMessage:
 
 
 class ExerciseSender(Protocol):
-    async def send(self, *, team_id: str, user_id: str, exercise: Exercise, streak: int) -> SentMessage: ...
+    async def send(self, *, team_id: str, user_id: str, exercise: Exercise, streak: int,
+                   dm_channel: str | None = None) -> SentMessage: ...
 
     async def timezone_of(self, *, team_id: str, user_id: str) -> str | None: ...
+
+
+DUE_PAGE = 500  # reps read per query; pacing makes a page take about two minutes per workspace anyway
 
 
 @dataclass
@@ -132,20 +136,24 @@ class DailyExercises:
     async def tick(self, now: datetime) -> TickReport:
         """Send every due exercise once. Safe to run on several replicas at once: the claim decides."""
         report = TickReport()
-        due = await self.repository.due_reps(now=now, limit=100_000)
-        by_team: dict[str, list[RepDaily]] = defaultdict(list)
-        for rep in due:
-            by_team[rep.team_id].append(rep)
+        pacers: dict[str, _Pacer] = defaultdict(lambda: _Pacer(self.timings.send_interval, self.timings.jitter))
 
-        async def run_team(reps: list[RepDaily]) -> None:
-            pacer = _Pacer(self.timings.send_interval, self.timings.jitter)
+        async def run_team(team_id: str, reps: list[RepDaily]) -> None:
             for rep in reps:
                 try:
-                    await self._deliver(rep, now, report, pacer)
+                    await self._deliver(rep, now, report, pacers[team_id])
                 except Exception:  # one rep's trouble must not stop the others
                     log.exception("daily exercise for %s failed", rep.user_id)
 
-        await asyncio.gather(*(run_team(reps) for reps in by_team.values()))
+        after: tuple[datetime, int] | None = None
+        while due := await self.repository.due_reps(now=now, limit=DUE_PAGE, after=after):
+            by_team: dict[str, list[RepDaily]] = defaultdict(list)
+            for rep in due:
+                by_team[rep.team_id].append(rep)
+            await asyncio.gather(*(run_team(team, reps) for team, reps in by_team.items()))
+            last = due[-1]
+            assert last.next_due_at is not None
+            after = (last.next_due_at, last.rep_pk)
         return report
 
     async def _deliver(self, rep: RepDaily, now: datetime, report: TickReport, pacer: _Pacer) -> None:
@@ -181,10 +189,11 @@ class DailyExercises:
         exercise = choose_exercise(self.library, recent_ids=recent, seed=hash((rep.rep_pk, claim.local_date)))
         done = await self.repository.done_dates(rep_pk=rep.rep_pk, since=claim.local_date - timedelta(days=400))
         current_streak = streak(schedule, done_dates=done, today=claim.local_date)
+        dm_channel = await self.repository.known_dm_channel(rep_pk=rep.rep_pk)
         await pacer.wait()
         try:
             sent = await self.sender.send(team_id=rep.team_id, user_id=rep.user_id, exercise=exercise,
-                                          streak=current_streak)
+                                          streak=current_streak, dm_channel=dm_channel)
         except DeliveryFailed as failure:
             if failure.permanent:
                 await self.repository.mark_failed(delivery_id=claim.delivery_id, error=failure.code)

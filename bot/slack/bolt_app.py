@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coach import Coach
@@ -19,17 +20,27 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
+class _DropTokenSkippedWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment and warns that the client's token wins; it is the same one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 def build_bolt_app(
     *, coach: Coach, daily: DailyExercises, client: AsyncWebClient, signing_secret: str,
     process_before_response: bool = False,
 ) -> AsyncApp:
+    bolt_logger = logging.getLogger("bot.slack.bolt")
+    if not any(isinstance(f, _DropTokenSkippedWarning) for f in bolt_logger.filters):
+        bolt_logger.addFilter(_DropTokenSkippedWarning())
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret,
         # Ack first, work after: listeners run once Slack has its 200 (Bolt's default for HTTP). Only the
         # terminal shell waits for them, so its output stays in order.
         process_before_response=process_before_response,
-        logger=logging.getLogger("bot.slack.bolt"),
+        logger=bolt_logger,
     )
 
     @app.error

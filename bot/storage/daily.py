@@ -5,8 +5,9 @@ database, not the scheduler, decides who is due."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,15 +17,29 @@ from bot.storage import tables
 from bot.storage.repository import as_utc, insert_ignoring_conflict
 
 
+@lru_cache(maxsize=256)
 def _days(text: str) -> frozenset[int]:
     return frozenset(int(d) for d in text.split(",") if d)
 
 
-def _rep(row: tables.User) -> RepDaily:
-    hour, minute = (int(p) for p in row.daily_time.split(":"))
+@lru_cache(maxsize=2048)
+def _time(text: str) -> time:
+    hour, minute = (int(p) for p in text.split(":"))
+    return time(hour, minute)
+
+
+# The columns a RepDaily needs: the every-minute due query reads these, not whole ORM objects.
+_REP_COLUMNS = (
+    tables.User.id, tables.User.team_id, tables.User.user_id, tables.User.tz, tables.User.daily_enabled,
+    tables.User.daily_time, tables.User.daily_days, tables.User.snoozed_until, tables.User.stopped_reason,
+    tables.User.next_due_at, tables.User.next_due_date,
+)
+
+
+def _rep(row) -> RepDaily:  # type: ignore[no-untyped-def]
     return RepDaily(
         rep_pk=row.id, team_id=row.team_id, user_id=row.user_id, tz=row.tz or "UTC", enabled=row.daily_enabled,
-        at=time(hour, minute), days=_days(row.daily_days), snoozed_until=row.snoozed_until,
+        at=_time(row.daily_time), days=_days(row.daily_days), snoozed_until=row.snoozed_until,
         stopped_reason=row.stopped_reason, next_due_at=as_utc(row.next_due_at) if row.next_due_at else None,
         next_due_date=row.next_due_date,
     )
@@ -77,20 +92,27 @@ class DailyRepository:
         assert rep is not None
         return rep
 
-    async def due_reps(self, *, now: datetime, limit: int = 500) -> list[RepDaily]:
-        """Opted-in reps whose next delivery time has passed. Served by ix_users_daily_due."""
-        async with self._sessions() as session:
-            rows = await session.scalars(
-                select(tables.User)
-                .where(
-                    tables.User.daily_enabled.is_(True),
-                    tables.User.next_due_at <= now,
-                    tables.User.stopped_reason.is_(None),
-                )
-                .order_by(tables.User.next_due_at)
-                .limit(limit)
+    async def due_reps(self, *, now: datetime, limit: int = 500,
+                       after: tuple[datetime, int] | None = None) -> list[RepDaily]:
+        """Opted-in reps whose next delivery time has passed, oldest first, a page at a time (`after` is the
+        last page's final (next_due_at, rep_pk)). Served by ix_users_daily_due."""
+        statement = (
+            select(*_REP_COLUMNS)
+            .where(
+                tables.User.daily_enabled.is_(True),
+                tables.User.next_due_at <= now,
+                tables.User.stopped_reason.is_(None),
             )
-            return [_rep(row) for row in rows]
+            .order_by(tables.User.next_due_at, tables.User.id)
+            .limit(limit)
+        )
+        if after is not None:
+            due_at, rep_pk = after
+            statement = statement.where(
+                or_(tables.User.next_due_at > due_at, and_(tables.User.next_due_at == due_at, tables.User.id > rep_pk))
+            )
+        async with self._sessions() as session:
+            return [_rep(row) for row in await session.execute(statement)]
 
     async def claim(self, *, rep: RepDaily, local_date: date, now: datetime, lease: timedelta) -> DeliveryClaim | None:
         """Claim today's delivery for this rep. None when another tick or replica has it, or it is done.
@@ -199,6 +221,16 @@ class DailyRepository:
                 .limit(limit)
             )
             return [r for r in rows if r]
+
+    async def known_dm_channel(self, *, rep_pk: int) -> str | None:
+        """The DM channel of the rep's last delivery, so a send needs no conversations.open (rate-limited)."""
+        async with self._sessions() as session:
+            return await session.scalar(
+                select(tables.Delivery.dm_channel)
+                .where(tables.Delivery.user_pk == rep_pk, tables.Delivery.dm_channel.is_not(None))
+                .order_by(tables.Delivery.id.desc())
+                .limit(1)
+            )
 
     async def done_dates(self, *, rep_pk: int, since: date) -> list[date]:
         async with self._sessions() as session:

@@ -284,3 +284,15 @@ async def test_exercises_do_not_repeat_within_ten_deliveries(running_app, fake_s
     assert len(ids) == 12
     for i in range(len(ids)):
         assert ids[i] not in ids[max(0, i - 10):i]
+
+
+async def test_the_dm_channel_is_opened_once_and_reopened_only_when_slack_lost_it(running_app, fake_slack):
+    await opt_in(running_app, "UONCE", "UTC", days=frozenset(range(7)))
+    for day in ("2026-11-24", "2026-11-25", "2026-11-26"):
+        await tick(running_app, f"{day}T09:00:00+00:00")
+    assert len(fake_slack.calls_to("conversations.open")) == 1
+    assert len(dms(fake_slack, "UONCE")) == 3
+    fake_slack.fail_next("chat.postMessage", status=200, error="channel_not_found")
+    await tick(running_app, "2026-11-27T09:00:00+00:00")
+    assert len(fake_slack.calls_to("conversations.open")) == 2
+    assert len(dms(fake_slack, "UONCE")) == 4
