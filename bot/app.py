@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from aiohttp import web
+from aiohttp import ClientSession, ClientTimeout, web
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -66,9 +66,27 @@ class Heartful:
         return ExerciseTicker(self.daily, interval_s=self.settings.daily_tick_s)
 
     def web_app(self) -> web.Application:
-        return build_web_app(self.bolt_app)
+        """The HTTP server: opens the shared Slack HTTP session on startup, closes everything on cleanup."""
+        app = build_web_app(self.bolt_app)
+
+        async def _open(_app: web.Application) -> None:
+            await self.open()
+
+        app.on_startup.append(_open)
+        return app
+
+    async def open(self) -> None:
+        """One pooled HTTP session for every Web API call (slack_sdk opens a new one per call otherwise).
+        Made here because an aiohttp session belongs to the running event loop."""
+        client = self.bolt_app.client
+        if client.session is None:
+            client.session = ClientSession(timeout=ClientTimeout(total=client.timeout))
 
     async def close(self) -> None:
+        client = self.bolt_app.client
+        if client.session is not None:
+            await client.session.close()
+            client.session = None
         await self.engine.dispose()
 
 

@@ -87,6 +87,7 @@ async def _serve_socket_mode(settings: Settings, library) -> int:  # type: ignor
         code = error.response.get("error") or error.response.status_code
         raise CliError(f"Slack refused the Socket Mode connection ({code}); check SLACK_APP_TOKEN "
                        "(README.md, section 'Socket Mode')") from None
+    await heartful.open()
     handler = AsyncSocketModeHandler(heartful.bolt_app, settings.slack_app_token)
     ticker = heartful.ticker()
     ticker.start()
@@ -217,6 +218,7 @@ def cmd_exercises_run_due(args: argparse.Namespace) -> int:
 
     async def run() -> int:
         heartful = build_heartful(settings, library=library)
+        await heartful.open()
         try:
             report = await heartful.daily.tick(now)
         finally:

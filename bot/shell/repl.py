@@ -77,6 +77,7 @@ class Shell:
         # Same listeners, store and prompts as `serve`; listeners finish before dispatch returns, so what the bot
         # says is printed before the next prompt.
         heartful = build_heartful(settings, library=load_prompts(settings), process_before_response=True)
+        await heartful.open()
         self.say(BANNER)
         try:
             while True:
