@@ -9,9 +9,13 @@ Pure Python and regex only, built to be cheap (it runs on every channel message)
 3. deal updates: stage / amount / next step / outcome, kept only when the message reads like a deal change
    (CRM phrasing, stage words, a deal name, "deal"/"opp"...), plus the deal's name.
 
-Speed: each stall pattern is split into alternatives whose possible first words are worked out from the regex itself
-at import; one trie-shaped scan finds those words and only the alternatives that can start there are tried. Other
-large patterns sit behind the same kind of first-word guard, or are skipped when none of their words occur.
+Speed: each stall pattern is split into alternatives whose possible first words, and the words that can follow each,
+are worked out from the regex itself at import. One trie-shaped scan finds those words (for a short list of followers,
+only where the next word fits) and hands over the next word; only the alternatives that can start with that word and
+go on with the next one are tried, each cut down to the branches of its leading word list that can start there. Big
+word lists are merged into prefix tries. Much of the cost is keeping regex programs in the CPU cache, so the per-word
+regexes are small and compiled on first use. Other large patterns sit behind the same kind of first-word guard, or are
+skipped when none of their words occur.
 """
 
 from __future__ import annotations
@@ -33,9 +37,9 @@ def read_message(text: str, *, known_deals: Sequence[str] = ()) -> Reading:
     low0 = clean.lower()
     if len(low0) != len(clean):  # a few unicode letters change length when lowered; keep offsets aligned
         low0 = "".join(c if len(c.lower()) != 1 else c.lower() for c in clean)
-    words = frozenset(_WORD_RE.findall(low0))
+    words = _words_of(low0)
     low, corrections = _fix_typos(low0, words)
-    stall_words = words if corrections is None else frozenset(_WORD_RE.findall(low))
+    stall_words = words if corrections is None else _words_of(low)
 
     known = _find_known_deal(low0, known_deals) if known_deals else None
     stall = _find_stall(clean, low, corrections, stall_words)
@@ -79,6 +83,8 @@ _QUOTES = str.maketrans(
     }
 )
 
+_QUOTES_RE = re.compile("[" + re.escape("".join(chr(c) for c in _QUOTES)) + "]")
+
 
 def _angle(m: re.Match[str]) -> str:
     target, label = m.group(1), m.group(2)
@@ -108,7 +114,12 @@ def _clean(text: str) -> tuple[str, str]:
         text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     if ":" in text:
         text = _EMOJI_CODE_RE.sub(" ", text)
-    text = text.translate(_QUOTES)
+    # (str.translate looks every character up in the table: only worth it when a mapped character is there)
+    if text.isascii():
+        if "`" in text:
+            text = text.replace("`", "'")
+    elif _QUOTES_RE.search(text) is not None:
+        text = text.translate(_QUOTES)
     marked = text
     if "*" in text:
         text = text.replace("*", "")  # (this also unwraps the link labels _angle_marked made bold)
@@ -208,6 +219,9 @@ _CHAT_SPELLINGS = {
     "abut": "about",
     "sombody": "somebody",
     "somone": "someone",
+    "nah": "no",
+    "$$": "money",
+    "$$$": "money",
 }
 
 
@@ -247,12 +261,24 @@ _TYPO_KEYS = frozenset(_TYPOS)
 _WORD_RE = re.compile(r"[a-z]+")
 
 
-_TYPO_TOKEN_RE = re.compile(r"(?<![a-z])(?:w/|b/c)(?=\s)|[a-z]+")
+# Every ASCII character but a-z becomes a space: for ASCII text, splitting that gives exactly the [a-z] runs, faster
+# than _WORD_RE.findall.
+_NOT_A_LETTER = str.maketrans({chr(c): " " for c in range(128) if not 97 <= c <= 122})
+
+
+def _words_of(low: str) -> frozenset[str]:
+    """The words ([a-z] runs) of a lowercased text."""
+    if low.isascii():
+        return frozenset(low.translate(_NOT_A_LETTER).split())
+    return frozenset(_WORD_RE.findall(low))
+
+
+_TYPO_TOKEN_RE = re.compile(r"(?<![a-z])(?:w/|b/c)(?=\s)|[a-z]+|\${2,3}(?![\d$])")
 
 
 def _fix_typos(low: str, words: frozenset[str]) -> tuple[str, list[tuple[int, int]] | None]:
     """Correct known misspellings. Returns the text and, if it changed, (new_pos, old_pos) anchors for mapping back."""
-    if _TYPO_KEYS.isdisjoint(words) and "w/" not in low and "b/c" not in low:
+    if _TYPO_KEYS.isdisjoint(words) and "w/" not in low and "b/c" not in low and "$$" not in low:
         return low, None
     pieces: list[str] = []
     anchors: list[tuple[int, int]] = [(0, 0)]
@@ -290,6 +316,102 @@ def _to_original(pos: int, anchors: list[tuple[int, int]] | None) -> int:
 # 2. Stalls
 # ---------------------------------------------------------------------------------------------------------------------
 
+def _split_top(pattern: str) -> list[str]:
+    """Split a regex at its top-level '|'."""
+    alts: list[str] = []
+    cur: list[str] = []
+    depth = 0
+    in_class = escaped = False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            alts.append("".join(cur))
+            cur = []
+            continue
+        cur.append(ch)
+    alts.append("".join(cur))
+    return alts
+
+
+def _group_end(pattern: str, at: int) -> int:
+    """Index of the ')' closing the group that opens at pattern[at] (-1 if none)."""
+    depth = 0
+    in_class = escaped = False
+    for i in range(at, len(pattern)):
+        ch = pattern[i]
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _factor(pattern: str) -> str:
+    r"""The same alternation with its branches merged into a prefix trie on their leading literal letters:
+    "(?:partners?|parent\s+company|...)" -> "(?:pa(?:r(?:tners?|ent\s+company)...)". Python's re tries the branches of
+    an alternation one by one; behind a trie a failing position costs a letter or two instead of every branch. Branches
+    that start with anything else (a group, a class) are kept, after the others. Whatever follows the group (a \b, a
+    lookahead) is kept as is; a bare alternation "a|b|c" is read as "(?:a|b|c)". Branch order is kept among branches
+    that share a prefix, the only ones that can compete at the same spot."""
+    if not pattern.startswith("(?:"):
+        pattern = "(?:" + pattern + ")"
+    close = _group_end(pattern, 0)
+    tail = pattern[close + 1 :]
+    if close < 0 or _split_top(tail)[1:]:
+        return pattern
+    alts = _split_top(pattern[3:close])
+    root: dict = {}  # char -> child node; node["\1"] = the node's entries in order: child chars and ("", rest) ends
+    rest_only: list[str] = []
+    for alt in alts:
+        i = 0
+        while i < len(alt) and (alt[i].isalnum() or alt[i] in " '-") and (i + 1 >= len(alt) or alt[i + 1] not in "?*+{"):
+            i += 1
+        if i == 0:
+            rest_only.append(alt)
+            continue
+        node = root
+        for ch in alt[:i]:
+            order = node.setdefault("\1", [])
+            if ch not in node:
+                node[ch] = {}
+                order.append(ch)
+            node = node[ch]
+        node.setdefault("\1", []).append(("", alt[i:]))
+
+    def emit(node: dict) -> str:
+        parts = []
+        for entry in node.get("\1", []):
+            parts.append(entry[1] if isinstance(entry, tuple) else re.escape(entry) + emit(node[entry]))
+        if len(parts) == 1:
+            only = parts[0]
+            return only if not _split_top(only)[1:] else f"(?:{only})"
+        return "(?:" + "|".join(parts) + ")"
+
+    body = "|".join(([emit(root)] if root else []) + rest_only)
+    return "(?:" + body + ")" + tail
+
+
 # What a prospect might be mulling / asking about: "it", "this", "the proposal", "our pricing"...
 _OBJ = (
     r"(?:it|this|that|things|everything|all\s+this|it\s+all|this\s+one|that\s+one|them|"
@@ -298,6 +420,7 @@ _OBJ = (
     r"idea|platform|product|tool|solution|demo|pitch|project|change|switch|move|budget|info|information|"
     r"paperwork|sow|msa|quote|pilot|poc|upgrade|expansion|tier))"
 )
+_OBJ = _factor(_OBJ)
 # Who a prospect checks with.
 _TARGET_NOUN = (
     r"(?:partners?|spouse|wife|husband|better\s+half|boss(?:es)?|manager|mgr|director|dir|vp|svp|evp|cfo|ceo|cto|"
@@ -309,10 +432,15 @@ _TARGET_NOUN = (
     r"principal|superintendent|council|group|c-suite|c\s+suite|bank|lender|landlord|advisors?|consultant|gc|"
     r"general\s+counsel|partnership|partners|trustees|shareholders|co-?owners?|business\s+partner|regional\s+\w+|"
     r"analysts?|finance\s+folks|higher\s+ups|the\s+top|hq|headquarters|parent\s+company|corporate|director\s+of\s+\w+|"
-    r"leads?|dept|department)\b"
+    r"leads?|dept|department|md|managing\s+director|fd|finance\s+director|directors|co-?directors|head\s+office|"
+    r"powers\s+that\s+be|top\s+brass|big\s+boss|bossman|missus|missis|hubby|other\s+half|solicitors?|exco|mgmt|chair|"
+    r"board\s+members|purchasing\s+(?:team|dept))\b"
 )
 # As a subject ("legal has to review"): the same minus words that are mostly something else ("it", "the top").
-_TARGET_SUBJECT = _TARGET_NOUN.replace("treasurer|it|security", "treasurer|security").replace("|the\\s+top", "")
+_TARGET_SUBJECT = _factor(
+    _TARGET_NOUN.replace("treasurer|it|security", "treasurer|security").replace("|the\\s+top", "")
+)
+_TARGET_NOUN = _factor(_TARGET_NOUN)
 # Who a prospect checks with: "her business partner", "the regional director", "the rest of the leadership team".
 _TARGET = (
     r"(?:(?:her|his|their|the|its|our|my|your|a|an|some|with|all|everyone\s+on)\s+)?(?:(?:rest|whole|other\s+members|members)\s+of\s+"
@@ -422,6 +550,13 @@ _SEND = (
     r"|\bcheck\s+out\s+(?:the|your)\s+website\b"
 )
 
+_TIMING_EVENT = (
+    r"(?:audit|re-?org|reorg|merger|migration|launch|busy\s+season|peak\s+season|go-?live|roll-?out|restructure|restructuring|"
+    r"year-?end|fiscal\s+year-?end|financial\s+year|board\s+meeting|budget\s+cycle|holidays|hols|summer|code\s+freeze|"
+    r"change\s+freeze|freeze|implementation|replatform|re-?platform|acquisition|integration|funding\s+round|raise|election|"
+    r"relocation|refit|christmas|xmas|new\s+year|ramadan|diwali|eid|easter|festive\s+season|harvest|tax\s+season)"
+)
+_TIMING_EVENT = _factor(_TIMING_EVENT)
 _TIMING_WHEN = (
     r"(?:next\s+(?:quarter|qtr|year|month|fiscal(?:\s+year)?|fy|half|budget\s+cycle|cycle|season|spring|summer|fall|"
     r"autumn|winter|january|february|march|april|may|june|july|august|september|october|november|december)|"
@@ -433,13 +568,21 @@ _TIMING_WHEN = (
     r"fiscal\s+year|budget\s+cycle|planning\s+cycle|restructuring|acquisition|funding\s+round|raise)|"
     r"year[- ]end|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:year|quarter)|the\s+(?:start|beginning)\s+of\s+(?:next|the)\s+\w+|"
     r"20\d\d|things\s+(?:calm|settle)\s+down|the\s+dust\s+settles|(?:a\s+)?later\s+date|(?:their|the)\s+busy\s+season|"
-    r"(?:their|the)\s+(?:\w+\s+)?(?:season|rush|period|close|renewal|contract\s+(?:is\s+up|ends|runs\s+out)))(?![a-z])"
+    r"(?:their|the)\s+(?:\w+\s+)?(?:season|rush|period|close|renewal|contract\s+(?:is\s+up|ends|runs\s+out))|"
+    # the financial calendar, holidays and the prospect's own events: "the new financial year", "after Diwali",
+    # "their Q1 replatform", "the autumn"
+    r"(?:the\s+)?(?:new|next|coming)\s+(?:financial|fiscal|budget|calendar|school|academic|tax)\s+year|(?:the\s+)?new\s+fy|"
+    r"christmas|xmas|easter|diwali|eid|ramadan|thanksgiving|(?:chinese|lunar)\s+new\s+year|(?:the\s+)?festive\s+season|"
+    r"(?:the\s+)?(?:summer\s+)?hols|half[- ]term|eofy|the\s+(?:summer|spring|fall|autumn|winter)|"
+    r"(?:their|the|her|his)\s+(?:[\w-]+\s+)?" + _TIMING_EVENT + r")(?![a-z])"
 )
+_TIMING_WHEN = _factor(_TIMING_WHEN)
 
 _TIMING = (
     r"\bnot\s+(?:the\s+|a\s+)?(?:right|best|good|ideal|great)\s+(?:time|moment|timing)\b"
     r"|\b(?:bad|poor|wrong|terrible|tough|awkward|rough)\s+timing\b"
-    r"|\btiming\s+(?:isn't|is\s+not|isnt|'s\s+not|is\s+off|is\s+bad|is\s+wrong|is\s+tough|doesn't\s+work|just\s+isn't|"
+    r"|\btiming\s+(?:(?:isn't|is\s+not|isnt|'s\s+not)(?!\s+(?:an?\s+|the\s+)?(?:issue|problem|concern|blocker|factor|worry))|"
+    r"is\s+off|is\s+bad|is\s+wrong|is\s+tough|doesn't\s+work|just\s+isn't|"
     r"is\s+not\s+great|isn't\s+great|isn't\s+right|is\s+the\s+issue|is\s+an\s+issue|is\s+a\s+problem)"
     r"|\bnot\s+(?:right\s+)?now\b(?!\s*,?\s*(?:but|though))"
     r"|\bnot\s+(?:at\s+)?(?:the\s+)?(?:moment|this\s+(?:year|quarter|month))\b"
@@ -447,7 +590,7 @@ _TIMING = (
     r"|\b(?:low|lower)\s+priority\b(?=\s+(?:right\s+now|this|for\s+now|at\s+the\s+moment|until))"
     r"|\b(?:other|competing|bigger)\s+priorities\b"
     r"|\b(?:revisit|revisiting|reconnect|reconnecting|regroup|reconvene|re-?engage|touch\s+base|circle\s+back|"
-    r"follow\s+up|pick\s+(?:this|it|things)\s+(?:back\s+)?up|come\s+back\s+to\s+(?:it|this|us)|look\s+at\s+(?:it|this)\s+again|"
+    r"follow\s+up|pick\s+(?:this|it|things)\s+(?:back\s+)?up|come\s+back(?:\s+to\s+(?:it|this|us|me|them))?|look\s+at\s+(?:it|this)\s+again|"
     r"talk\s+again|reach\s+(?:back\s+)?out(?:\s+again)?|check\s+back(?:\s+in)?|check\s+in|ping\s+(?:her|him|them|me|us)|"
     r"connect|chat|speak|talk|resume|restart|re-?start|pick\s+back\s+up|try\s+again|re-?evaluate|reassess|decide|"
     r"evaluate|look\s+at\s+(?:it|this|options|vendors|tools))\s+"
@@ -483,7 +626,7 @@ _TIMING = (
 )
 
 _BUDGET = (
-    r"\bbudgets?\s+(?:(?:is|are|was|were|has\s+been|have\s+been|got|'s|just\s+got|is\s+currently|is\s+still|remains?|"
+    r"\bbudgets?(?:'s)?\s+(?:(?:is|are|was|were|has\s+been|have\s+been|got|'s|just\s+got|is\s+currently|is\s+still|remains?|"
     r"being|are\s+being|is\s+being|already|all|completely|totally|pretty|really|super|very|now|just|been|locked|"
     r"for\s+this\s+(?:year|quarter)|for\s+(?:the\s+)?(?:year|quarter|q[1-4]|fy\s*\d*|20\d\d)|for\s+(?:new\s+)?(?:tools|software|"
     r"vendors|spend|purchases|projects|initiatives))\s+){0,4}"
@@ -541,7 +684,7 @@ _STATUS_QUO = (
     r"(?:(?:on|back|again)\s+)?with\s+(?:(?:a|the|their|an|her|his|its)\s+)?(?:current|existing|incumbent|competitor|"
     r"competition|other\s+vendor|another\s+vendor|legacy|old)\b"
     r"|\b(?:renewed|renewing|renew|re-?signed|re-?upped|extended|extending|signed\s+another\s+year)\s+"
-    r"(?:(?:their|the|a|her|his)\s+)?(?:(?:\w+\s+){0,2})?(?:contract|agreement|subscription|licen[cs]e|deal)\s+with\s+"
+    r"(?:(?:their|the|a|her|his)\s+)?(?:(?:\w+\s+){0,2})?(?:contract|agreement|subscription|licen[cs]e|deal)\s+with\s+(?!us\b|me\b)"
     r"|\b(?:renewed|re-?signed|re-?upped|extended)\s+(?:with|for\s+another)\b"
     r"|\b(?:already|currently)\s+(?:use|using|uses|used|working\s+with|work\s+with|works\s+with|signed\s+with|"
     r"partnered\s+with|contracted\s+with|under\s+contract\s+with|invested\s+in|paying\s+for|pay\s+for|pays\s+for|"
@@ -586,6 +729,10 @@ _NO_INTEREST = (
     r"particularly|remotely|even|currently|actually|overly|terribly|interested|anymore)\s+){0,2}interested\b"
     r"(?!\s+in\s+(?:joining|going|attending|playing|coming|signing\s+up|helping|hosting|the\s+(?:pizza|lunch|offsite|party|game|"
     r"league|raffle|potluck)))"
+    r"(?:(?=\s+in\s+(?!(?:it|this|that|us|you|your|our|the\s+(?:product|tool|platform|solution|service|offer|proposal|demo|"
+    r"call|meeting|pilot|trial|idea)|an?\s+(?:demo|call|meeting|pilot|trial|chat|follow-?up|proposal)|changing|switching|"
+    r"moving|buying|purchasing|any\w*|anything|what\s+we|hearing|learning|talking|meeting|exploring|pursuing|continuing|"
+    r"proceeding|new|a\s+new|another|more|further)\b))(?P<spk_no_interest_1>))?"
     r"|\b(?:zero|no|little|lost|losing|lack\s+of|lacking)\s+(?:real\s+)?interest\b(?!\s+(?:rates?|in\s+(?:the\s+)?(?:offsite|lunch|dinner)))"
     r"|\buninterested\b|\bdisinterested\b"
     r"|\bnot\s+(?:really\s+|quite\s+)?(?:for\s+(?:us|them|me|her|him|now)|right\s+for\s+(?:us|them|her|him)|"
@@ -634,7 +781,8 @@ _QTY = r"(?:(?:a\s+)?(?:few|couple(?:\s+of)?|little|bit(?:\s+of)?|lot\s+of)\s+|s
 _THINK_MORE = (
     r"\bthink(?:s|ing)?\s+on\s+(?:" + _OBJ + r"|things)\b"
     r"|\bthink(?:s|ing)?\s+(?:\w+\s+)?about\s+(?:whether|if)\b(?P<attr1>)"
-    r"|\b(?:process|processing)\s+(?:it|this|that|everything|things|the\s+(?:proposal|numbers|pricing|info|demo))\b(?P<attr2>)"
+    r"|\b(?:process|processing)\s+(?:it|this|that|everything|things|all\s+(?:this|that|of\s+(?:it|this))|it\s+all|"
+    r"the\s+(?:proposal|numbers|pricing|info|demo))\b(?P<attr2>)"
     r"|\bweigh(?:s|ing)?\s+(?:it|this|that|things|" + _OBJ + r")\s+up\b"
     r"|\b(?:need|needs|want|wants|asked\s+for|asking\s+for|requested|take|takes|taking|give|given|get|gets|buy|buying)\s+"
     r"(?:(?:them|her|him|me|us)\s+)?" + _QTY + r"{1,3}(?:time|days?|weeks?|while|beat|breather|night|weekend)\b"
@@ -762,15 +910,272 @@ _NO_INTEREST_MORE = (
 )
 
 
+# --- wider vocabulary: families of paraphrases rather than single sentences ---------------------------------------
+# Each family pairs a synonym set (verbs, nouns, regional English, chat shorthand) with a grammatical frame. Phrases
+# that are as likely to be a rep's own note as a prospect's words carry an empty (?P<spk_KIND_N>) group: those need a
+# speaker (quoted, reported, attributed, or under a prospect's name), see _prospect_voice.
+
+# Brush-off reading matter: "bumph", "deets", "company profile", "pricing sheet", "whitepaper", "reading material".
+_INFO_NOUN = (
+    r"(?:info|infos|information|details|deets|bumph|bumf|literature|materials?|collateral|decks?|brochures?|"
+    r"one-?pagers?|one\s+pager|overview|case\s+stud(?:y|ies)|white\s*papers?|data\s*sheets?|spec\s*sheets?|"
+    r"sales\s+sheets?|fact\s*sheets?|pricing(?:\s+(?:sheet|list|deck|info|details|guide|doc|grid))?|"
+    r"price\s+(?:list|sheet|guide|grid)|rate\s+card|profile|credentials|creds|capabilities(?:\s+(?:deck|doc|statement))?|"
+    r"portfolio|pdfs?|links?|website|reading(?:\s+material)?|resources|docs|documentation|write-?up|blurb|summary|"
+    r"something|stuff|video|recording)"
+)
+_INFO_NOUN = _factor(_INFO_NOUN)
+_SEND_VERB = (
+    r"(?:send|sends|email|e-?mail|mail|shoot|drop|forward|fwd|flick|fire|zip|ping|pop|chuck|bung|whatsapp|share|"
+    r"pass\s+(?:on|along)|post|courier|provide)"
+)
+_SEND_VERB = _factor(_SEND_VERB)
+_THINK_WIDE = (
+    # "have a mull", "wants a proper think", "needs a bit of a ponder", "after a good think"
+    r"\b(?:have|has|having|take|takes|taking|need|needs|want|wants|wanted|after|(?:give|giving|gives)\s+(?:it|us|me|them|her|him))\s+"
+    r"(?:a|another|one\s+more)\s+"
+    r"(?:(?:proper|good|little|quick|long|hard|real|bit\s+of\s+a|wee|serious|careful|decent|further)\s+){0,2}"
+    r"(?:think|mull|ponder|noodle|reflect|chew|deliberation)\b(?!\s+(?:tank|piece))"
+    # "let me ponder", "let us mull it over", "lemme reflect"
+    r"|\blet\s+(?:me|us)\s+(?:ponder|mull|reflect|digest|chew|noodle|marinate|deliberate|weigh|process|cogitate|ruminate)\b"
+    # bare thinking verbs after an infinitive or modal: "wants to ponder", "they'll deliberate", "gonna mull"
+    r"|(?:(?<=to\s)|(?<='ll\s)|(?<=will\s)|(?<=gonna\s)|(?<=wanna\s)|(?<=still\s))"
+    r"(?:ponder|mull|deliberate|reflect|noodle|marinate|cogitate|ruminate|percolate)\b"
+    r"(?!\s+(?:on|over|about)\s+(?:how|what|whether|which|my|our))"
+    r"|(?:(?<=still\s)|(?<=is\s)|(?<='s\s)|(?<=are\s)|(?<='re\s))(?:pondering|mulling|deliberating|noodling|marinating|"
+    r"ruminating|cogitating)\b(?!\s+(?:on|over|about)\s+(?:how|what|whether|which|my|our))"
+    r"|\b(?:chew|chews|chewing|turn|turns|turning|talk|talks|talking|kick|kicking)\s+(?:it|this|that|things|everything)\s+over\b"
+    # "get his head around it", "wrap their heads round the numbers"
+    r"|\b(?:get|gets|getting|wrap|wraps|wrapping)\s+(?:her|his|their)\s+heads?\s+(?:a)?round\s+(?:it|this|that|things|everything|the\s+\w+)"
+    # "weighing it all up", "weigh up their options"
+    r"|\bweigh(?:s|ing|ed)?\s+(?:(?:it|this|that|things|everything)\s+(?:all\s+)?up|up\s+(?:the|their|her|his|all\s+the)\s+"
+    r"(?:options|pros\s+and\s+cons|proposal|offer|numbers|costs))"
+    # "go away and think", "take it away and have a think"
+    r"|\b(?:go|going|goes|went|take\s+(?:it|this)|taking\s+(?:it|this))\s+away\s+(?:and|&|n|to)\s+(?:think|mull|ponder|reflect|"
+    r"digest|consider|have\s+a\s+(?:think|mull|ponder))"
+    # "let it percolate", "let the numbers sink in"
+    r"|\blet\s+(?:it|this|that|things|everything|the\s+(?:proposal|numbers|offer|pricing|demo))\s+(?:percolate|simmer|stew|"
+    r"sink\s+in|settle|marinate|breathe)\b"
+    # "in two minds", "still making up their minds"
+    r"|(?:(?<=in\s)|(?<=of\s))two\s+minds\b|\b(?:make|making)\s+up\s+(?:her|his|their)\s+minds?\b"
+    r"|\bnot\s+(?:quite\s+|yet\s+)?in\s+a\s+position\s+to\s+(?:decide|commit|make\s+a\s+(?:call|decision)|say\s+yes|sign)\b"
+    # "leave it with me" is the prospect's line, never the rep's
+    r"|\bleave\s+(?:it|this|that)\s+with\s+(?:me|us)\b(?P<spk_think_it_over_1>)"
+)
+_CONSULT_WIDE = (
+    # "have a yarn with his boss", "grab a quick word w/ the MD", "a chat with her other half"
+    r"\b(?:have|has|get|grab|book|need|needs|want|wants)\s+(?:a\s+)?(?:quick\s+|proper\s+|little\s+|brief\s+)?"
+    r"(?:yarn|chat|word|natter|conversation|convo|discussion|sit-?down|catch-?up|huddle|pow-?wow|confab)\s+(?:with|w/)\s+"
+    + _TARGET
+    # "get it cleared by his director", "have the contract vetted by legal"
+    + r"|\b(?:get|gets|getting|have|has|need|needs)\s+(?:it|this|that|everything|things|the\s+\w+)\s+(?:cleared|approved|"
+    r"signed\s+off|okayed|ok'd|rubber-?stamped|vetted|blessed|green-?lit|ratified|authori[sz]ed|sanctioned)\s+(?:by|with|through|at)\s+"
+    + _TARGET
+    # "has to be ok'd by the owners", "needs to be signed off by their CFO"
+    + r"|\b(?:has|have|needs?|must|will\s+need|would\s+need|got)\s+to\s+be\s+(?:ok'd|okayed|approved|signed\s+off|"
+    r"cleared|rubber-?stamped|vetted|blessed|green-?lit|ratified|authori[sz]ed|sanctioned|reviewed|agreed)\s+(?:\w+\s+)?"
+    r"(?:by|through|with|at)\s+" + _TARGET
+    # "clear it with the MD", "square it with her boss"
+    + r"|\b(?:clear|clears|clearing|square|squares|squaring)\s+(?:it|this|that|things|the\s+\w+)\s+(?:with|w/|through)\s+" + _TARGET
+    # "clearance / the nod / the say-so from the board"
+    + r"|\b(?:clearance|authori[sz]ation|permission|consent|nod|say-?so|final\s+approval)\s+"
+    r"(?:from|by|of)\s+" + _TARGET
+    # "get the wider team's buy-in", "needs the MD's sign-off"
+    + r"|\b(?:get|gets|getting|need|needs|needed|require|requires|want|wants|waiting\s+(?:on|for)|secure|seek|seeking|win)\s+"
+    r"(?:the\s+|their\s+|her\s+|his\s+)?(?:[\w-]+\s+){0,2}?" + _TARGET_NOUN + r"(?:'s|s'|')\s+(?:buy-?\s?in|sign-?\s?off|approval|"
+    r"blessing|ok|okay|go-?ahead|green\s*light|nod|say-?so|input|signature|permission|consent|thumbs\s+up|support)\b"
+    # "not my call", "not her decision to make"
+    r"|\bnot\s+(?:really\s+|entirely\s+|solely\s+|just\s+)?(?:my|her|his|their|our)\s+(?:call|decision|choice|say)\b"
+    # "it's up to our CEO", "ultimately up to the board"
+    r"|(?:(?<=it's\s)|(?<=its\s)|(?<=it\sis\s)|(?<=that's\s)|(?<=all\s)|(?<=really\s)|(?<=ultimately\s)|(?<=entirely\s)|"
+    r"(?<=decision's\s)|(?<=now\s))up\s+to\s+" + _TARGET
+    # "the MD makes the final call", "VP has the last word"
+    + r"|\b(?:has|have|gets|holds|hold|makes|make)\s+(?:the\s+)?(?:final|last|ultimate)\s+(?:say|word|call|decision|sign-?off)\b"
+    r"|\b(?:final\s+(?:say|call|word|decision)|say-?so|sign-?off)\s+(?:is|lies|rests|sits|'s)\s+with\s+" + _TARGET
+    # "everyone needs to be comfortable", "all the partners have to agree"
+    + r"|\b(?:everyone|everybody|all\s+(?:the\s+)?(?:partners|directors|stakeholders|owners|founders|trustees)|"
+    r"(?:whole|wider|entire)\s+team)\s+(?:needs?|has|have|must|will\s+need|wants?)\s+to\s+(?:be\s+(?:comfortable|on\s+board|"
+    r"aligned|happy|onside|in\s+agreement|on\s+the\s+same\s+page)|agree|sign\s+off|weigh\s+in|approve|buy\s+in)\b"
+    # "take it upstairs", "kick it up the chain"
+    r"|\b(?:take|takes|taking|run|runs|running|kick|kicking|push|pushing|escalate|escalating|bump|bumping)\s+"
+    r"(?:it|this|that|things|the\s+\w+)\s+(?:upstairs|up\s+the\s+(?:chain|ladder|line|food\s+chain|tree))\b"
+    # "convince her boss", "win over the board"
+    r"|\b(?:convince|convincing|persuade|persuading|win\s+over|winning\s+over|bring\s+round|bring\s+around)\s+" + _TARGET
+)
+_SEND_WIDE = (
+    # "pop some bumph over", "send deets", "share your company profile and pricing sheet", "flick me the creds"
+    r"\b" + _SEND_VERB + r"\s+(?:(?:me|us|it|over|across|along|through|thru|on)\s+){0,2}"
+    r"(?:(?:some|a|an|the|your|any|all|more|few|couple(?:\s+of)?|additional|further|relevant|basic|general|"
+    r"quick|short|brief|high-?level|written|company|product|updated)\s+){0,3}(?:[\w-]+\s+)?" + _INFO_NOUN + r"\b"
+    # "put it all in writing", "get the details down on paper"
+    r"|\b(?:put|putting|puts|get|getting|pop|stick|write|set)\s+(?:it|this|that|everything|something|things|the\s+(?:details|"
+    r"info|information|pricing|proposal|offer|specifics|numbers)|some\s+(?:details|info)|a\s+few\s+(?:details|lines))\s+"
+    r"(?:all\s+)?(?:down\s+)?(?:in|into|on)\s+(?:an?\s+)?(?:writing|e-?mail|note|paper|black\s+and\s+white)\b"
+    # "some material to read", "something they can look over"
+    r"|\b(?:some|something|anything|more|bits\s+of)\s+(?:(?:\w+\s+)?(?:material|materials|info|information|"
+    r"literature|reading|stuff|docs)\s+)?(?:to|they\s+can|she\s+can|he\s+can|i\s+can|we\s+can)\s+(?:read|look\s+(?:at|over|through)|"
+    r"review|go\s+through|peruse|digest|circulate|pass\s+around)\b"
+    # "asked for deets", "only want brochures", "would rather have some literature"
+    r"|\b(?:want|wants|wanted|asked\s+for|asking\s+for|asks\s+for|requested|requesting|prefer|prefers|rather\s+have|"
+    r"would\s+like)\s+(?:(?:some|a|an|the|your|any|more|additional|further|written)\s+)?(?:[\w-]+\s+)?"
+    r"(?:deets|bumph|bumf|literature|reading\s+material|material|materials|collateral|brochures?|one-?pagers?|white\s*papers?|"
+    r"data\s*sheets?|company\s+profile|credentials|case\s+stud(?:y|ies))\b"
+)
+_TIMING_WIDE = (
+    # "call in April", "ring us after Easter", "try again closer to year-end"
+    r"\b(?:call|ring|phone|email|contact|ping|chase|approach|bell|buzz|try)\s+(?:(?:us|me|them|him|her|back|again)\s+){0,2}"
+    r"(?:in|after|next|around|come|from|closer\s+to|towards?|early|late|mid)\s*" + _TIMING_WHEN
+    # "their contract with the old vendor runs till March"
+    + r"|\b(?:contract|agreement|licen[cs]e|subscription|term|commitment)\s+(?:with\s+(?:the\s+|their\s+|her\s+|his\s+)?"
+    r"(?:[\w-]+\s+){0,3}?)?(?:runs|run|goes|lasts|is\s+locked\s+in|is\s+in\s+place|is\s+valid|doesn't\s+end|isn't\s+up|won't\s+end)\s+"
+    r"(?:(?:out|on)\s+)?(?:till|until|'til|through|thru)\s+" + _TIMING_WHEN
+    # "nothing happens until then", "nothing moves before Q3"
+    + r"|\bnothing\s+(?:\w+\s+){0,2}?(?:happens|happening|moves|moving|changes|will\s+(?:happen|move|change)|can\s+(?:happen|move)|"
+    r"gets\s+(?:done|decided|signed))\s+(?:until|till|before|'til)\b"
+    # "can't take this on before the new financial year", "won't be able to start until Q3"
+    + r"|\b(?:can't|cannot|won't|couldn't|unable\s+to|not\s+able\s+to)\s+(?:be\s+able\s+to\s+)?(?:[\w'-]+\s+){0,3}?"
+    r"(?:before|until|till|'til)\s+(?:after\s+)?" + _TIMING_WHEN
+    # "they're in code freeze", "going into a change freeze"
+    + r"|(?:(?<=in\s)|(?<=into\s)|(?<=under\s)|(?<=during\s)|(?<=entering\s)|(?<=in\sa\s)|(?<=in\sthe\s)|(?<=in\stheir\s)|"
+    r"(?<=into\sa\s)|(?<=entering\sa\s))(?:code|change|release|deployment)\s+freeze\b"
+    # "after the annual audit only", "post go-live at the earliest"
+    r"|\b(?:after|post)\s+(?:the|their)\s+(?:[\w-]+\s+){0,2}?" + _TIMING_EVENT + r"\s+(?:only|at\s+the\s+earliest|first)\b"
+    # "isn't a priority (right now)"
+    r"|\b(?:isn't|is\s+not|aren't)\s+(?:a|the)\s+(?:top\s+|high\s+|big\s+|real\s+|current\s+)?priority\b"
+    r"(?!\s+(?:for\s+(?:me|us\s+internally)|to\s+fix))"
+)
+_BUDGET_WIDE = (
+    # "funds not sanctioned", "PO wasn't approved", "money isn't available"
+    r"\b(?:funds|funding|spend|money|cash|capex|opex|budget\s+line|allocation|po|purchase\s+order)\s+(?:(?:is|are|was|were|has|"
+    r"have|had)\s+)?(?:not|never|yet\s+to\s+be|isn't|aren't|wasn't|weren't|hasn't\s+been|haven't\s+been)\s+(?:been\s+|yet\s+)?"
+    r"(?:sanctioned|approved|allocated|released|signed\s+off|granted|available|forthcoming|there)\b"
+    # "discretionary spend frozen", "tooling spend is on hold"
+    r"|\b(?:spend|spending|funds|funding|purchasing|purchases|capex|opex|tooling)\s+(?:(?:is|are|was|were|has|have|been|got|"
+    r"now|all|currently|completely|totally|just|being)\s+){0,3}(?:frozen|slashed|cut|gutted|axed|pulled|halted|paused|suspended|"
+    r"on\s+hold|locked\s+down|capped|blocked|banned|restricted|dried\s+up)\b"
+    # "tooling freeze", "capex freeze"
+    r"|\b(?:tooling|tech|technology|capex|opex|discretionary|investment|buying|new\s+vendor|new\s+tool|new\s+spend|saas)\s+"
+    r"(?:freeze|freezes|moratorium|embargo|ban|cuts)\b"
+    # "a bit rich for our blood", "too steep for their liking"
+    r"|\b(?:rich|steep|pricey|pricy|expensive|dear|spendy|costly)\s+for\s+(?:our|their|his|her|my)\s+(?:blood|liking|budget|"
+    r"wallet|pockets?)\b"
+    r"|\b(?:bit|little|tad|touch)\s+(?:too\s+|on\s+the\s+)?(?:steep|pricey|pricy|expensive|rich|"
+    r"dear|spendy|costly)\s+for\s+(?:them|her|him|us|their\s+\w+|what\s+(?:they|we)\s+need)\b"
+    r"|\b(?:bit|little|tad|touch)\s+(?:too\s+|on\s+the\s+)?(?:steep|pricey|pricy|expensive|rich|"
+    r"dear|spendy|costly)\b(?P<spk_budget_1>)"
+    # "the cost doesn't fit", "pricing doesn't stack up for them"
+    r"|\b(?:cost|costs|price|pricing|number|numbers|quote|investment|fee|fees)\s+(?:just\s+|really\s+|simply\s+)?(?:doesn't|does\s+not|"
+    r"don't|didn't|won't|wouldn't|can't)\s+(?:really\s+|quite\s+)?(?:fit|stack\s+up|add\s+up|pencil(?:\s+out)?|"
+    r"make\s+sense\s+(?:for\s+(?:them|her|him|us)|financially)|work\s+(?:for\s+(?:them|her|him|us)|financially|budget-?wise))\b"
+    # "more than they've got this year", "over what they can spend"
+    r"|\b(?:more|higher)\s+than\s+(?:what\s+)?(?:they|she|he|we)(?:'ve|\s+have|\s+has|\s+had)?\s+(?:got|have|has)\s+"
+    r"(?:budgeted|allocated|set\s+aside|to\s+spend|left|available|in\s+(?:the|their)\s+budget|(?:for\s+)?this\s+(?:year|quarter|fy))\b"
+    r"|\b(?:more|higher)\s+than\s+(?:what\s+)?(?:they|she|he|we)(?:'d|\s+had|\s+have)?\s+(?:budgeted|allocated|"
+    r"can\s+(?:afford|spend|justify)|could\s+(?:afford|spend|justify))\b"
+    r"|\b(?:over|above|beyond|outside)\s+what\s+(?:they|she|he|we)(?:'ve|\s+have|\s+had|\s+can|\s+could)?\s+(?:got\s+)?"
+    r"(?:allocated|budgeted|spend|afford|got\s+to\s+spend|set\s+aside)\b"
+    # "blew their whole software budget on the ERP", "spent it all elsewhere"
+    r"|\b(?:blew|blown|spent|burned|burnt|exhausted|used\s+up|sunk|sank|maxed\s+out|ate\s+up|eaten\s+up)\s+(?:all\s+(?:of\s+)?)?"
+    r"(?:their|the|her|his|its)\s+(?:whole\s+|entire\s+|full\s+|annual\s+|yearly\s+|remaining\s+)?(?:[\w-]+\s+)?"
+    r"(?:budget|spend|allocation|funds|funding|money|cash)\s+(?:on|for|into|elsewhere)\b(?!\s+(?:us|our)\b)"
+    r"|\bnothing\s+(?:left|remaining)\s+(?:for\s+(?:us|this|new|tools|anything\s+new|software|vendors)|in\s+(?:the|their)\s+"
+    r"(?:budget|pot|kitty|coffers)|to\s+spend)\b"
+    r"|\b(?:coffers|kitty)\s+(?:is|are)\s+(?:empty|dry|bare)\b"
+    r"|\bnothing\s+(?:new\s+)?(?:gets|will\s+get|is\s+getting|can\s+get|is\s+being)\s+(?:funded|approved|signed\s+off|purchased|"
+    r"bought|green-?lit)\b"
+)
+_QUO_NOUN = (
+    r"(?:process|processes|system|systems|setup|set-up|tool|tools|tooling|way|ways|approach|method|methods|vendor|provider|"
+    r"spreadsheets?|workflow|solution|platform|software|crm|stack|arrangement|supplier|agency|contract|licen[cs]e)"
+)
+_QUO_NOUN = _factor(_QUO_NOUN)
+_QUO_ADJ = (
+    r"(?:current|existing|old|legacy|present|in-?house|manual|homegrown|home-grown|internal|incumbent|paper|paper-based|"
+    r"spreadsheet|excel|same|trusty|tried-and-tested|tried\s+and\s+tested)"
+)
+_QUO_ADJ = _factor(_QUO_ADJ)
+_STATUS_QUO_WIDE = (
+    # "happy with the spreadsheets they've got", "fine with what they're using"
+    r"\b(?:happy|satisfied|content|comfortable|fine|good|ok|okay|pleased|sorted|covered)\s+with\s+(?:the|their|its)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:they|she|he|we)(?:'ve|'re|\s+have|\s+has|\s+are|\s+already)?\s+(?:got|have|has|use|uses|using|run|"
+    r"running)\b"
+    r"|\b(?:happy|satisfied|content|comfortable|fine|good|ok|okay|pleased|sorted|covered)\s+with\s+(?:what|how)\s+"
+    r"(?:they|she|he|we)(?:'ve|'re)\s+(?:got|doing|using|running)\b"
+    # "carry on with what they've got", "stick with the devil they know"
+    r"|\b(?:carry(?:ing)?\s+on|continu(?:e|es|ing)|stick(?:s|ing)?|stay(?:s|ing)?|keep(?:s|ing)?\s+going)\s+(?:with|using)\s+"
+    r"(?:what|how)\s+(?:they|she|he|we)(?:'ve|'re|\s+have|\s+has|\s+are|\s+already)?\s+(?:got|have|has|doing|do|use|using|know|"
+    r"run|running)\b"
+    r"|\b(?:stick(?:s|ing)?|stay(?:s|ing)?)\s+with\s+the\s+devil\s+(?:they|she|he|we)\s+know\b"
+    # "sticking with the manual process", "keep their existing in-house tool", "carry on with the old spreadsheets"
+    r"|\b(?:stick(?:s|ing)?\s+with|stuck\s+with|stay(?:s|ing)?\s+(?:with|on)|carry(?:ing)?\s+on\s+(?:with|using)|"
+    r"continu(?:e|es|ing)\s+(?:with|using)|keep(?:s|ing)?\s+using)\s+(?:the|their|its|her|his)\s+"
+    r"(?:[\w-]+\s+){0,2}?" + _QUO_ADJ + r"\s+(?:[\w-]+\s+){0,2}?" + _QUO_NOUN + r"\b"
+    + r"|\b(?:keep|keeps|keeping|retain|retains|retaining)\s+(?:the|their|its|her|his)\s+"
+    r"(?:[\w-]+\s+){0,2}?" + _QUO_ADJ + r"\s+(?:[\w-]+\s+){0,2}?" + _QUO_NOUN + r"\b(?P<spk_status_quo_4>)"
+    # "keep using spreadsheets", "stick with pen and paper"
+    + r"|\b(?:keep(?:s|ing)?\s+using|stick(?:s|ing)?\s+with|stay(?:s|ing)?\s+with|carry(?:ing)?\s+on\s+(?:with|using)|"
+    r"continu(?:e|es|ing)\s+(?:with|using))\s+(?:spreadsheets|excel|google\s+sheets|pen\s+and\s+paper|paper|whiteboards|"
+    r"email|what\s+works)\b(?P<spk_status_quo_5>)"
+    # "stay as we are", "keep things as they are", "leave it as is"
+    + r"|\b(?:stay|stays|staying|remain|remaining|keep\s+(?:things|it|everything)|keeping\s+(?:things|it|everything)|"
+    r"leave\s+(?:things|it|everything)|leaving\s+(?:things|it|everything)|carry\s+on|carrying\s+on)\s+(?:(?:just\s+)?(?:as|how)\s+"
+    r"(?:(?:we|they|it|things|she|he|everything)\s+)?(?:are|is|were|was|stand|stands)|as-?is|the\s+same|unchanged)\b"
+    r"(?P<spk_status_quo_1>)"
+    # "not change anything", "no plans to switch"
+    r"|\b(?:not|don't|doesn't|won't|no\s+plans?\s+to|not\s+planning\s+to|not\s+looking\s+to)\s+(?:want\s+to\s+)?"
+    r"(?:change|switch|replace|touch|disrupt|shake\s+up|overhaul|rip\s+out)\s+(?:anything|a\s+thing|what\s+works|their\s+(?:setup|"
+    r"stack|process|system|tools?|vendor|provider|crm)|vendors|providers|systems)\b(?P<spk_status_quo_2>)"
+    r"|\bno\s+(?:change|changes)\s+(?:planned|needed|wanted|on\s+the\s+cards)\b(?P<spk_status_quo_3>)"
+    # "switching is too much hassle", "a switch would be too disruptive"
+    r"|\b(?:switching|migrating|switch|(?:moving|changing)\s+(?:vendors?|providers?|tools?|systems?|platforms?|crms?|"
+    r"suppliers?|over|across))\s+"
+    r"(?:(?:vendors?|tools?|systems?|providers?|platforms?|over|now)\s+)?(?:is|would\s+be|'s|was|seems|feels|sounds)\s+"
+    r"(?:just\s+|simply\s+|way\s+)?(?:too\s+(?:much\s+(?:of\s+a\s+)?)?(?:hassle|effort|work|risky|disruptive|painful|big\s+(?:a\s+)?"
+    r"(?:lift|job)|heavy\s+(?:a\s+)?lift|much)|(?:a|such\s+a)\s+(?:hassle|headache|pain|big\s+lift|heavy\s+lift|nightmare|faff)|"
+    r"not\s+worth\s+(?:it|the\s+\w+))"
+    r"|\b(?:hassle|faff|headache|upheaval)\s+to\s+"
+    r"(?:switch|change\s+(?:over|vendors|tools|systems|providers)|migrate|move\s+(?:over|across))\b"
+    # "renewed their existing Chorus licence", "rolled over their current contract", "re-upped their Gong seats"
+    r"|\b(?:renewed|renewing|renew|renews|re-?signed|re-?upped|extended|extending|extends|rolled\s+over|rolling\s+over)\s+"
+    r"(?:their|its|her|his)\s+(?:current|existing|incumbent|old|legacy)\s+(?:[\w-]+\s+){0,2}?(?:contract|agreement|subscription|"
+    r"licen[cs]es?|deal|plan|seats|term)\b(?!\s+with\s+us)"
+    r"|\b(?:renewed|renewing|re-?signed|re-?upped|extended|rolled\s+over)\s+(?:their|its|her|his)\s+(?P<cap3>)[\w-]+\s+"
+    r"(?:licen[cs]es?|contract|subscription|agreement|seats)\b"
+)
+_NO_INTEREST_WIDE = (
+    # "not looking at anything in this space", "not exploring new tools" (but "...till Q3" is timing)
+    r"\bnot\s+(?:currently\s+|really\s+|actively\s+)?(?:looking\s+(?:at|into)|evaluating|exploring|considering)\s+(?:anything|"
+    r"any\s+\w+|new\s+\w+|other\s+\w+|(?:a|an)\s+(?:new\s+)?(?:tool|platform|solution|vendor|provider|product|system|software))\b"
+    r"(?!(?:\s+[\w'-]+){0,4}?\s+(?:until|till|'til|before|after|next|in\s+q[1-4]|this\s+(?:quarter|year)))"
+    # "we don't require this service", "doesn't need anything like that"
+    r"|\b(?:don't|doesn't|do\s+not|does\s+not|didn't|did\s+not|won't|wouldn't)\s+(?:really\s+|actually\s+|currently\s+)?(?:need|want|"
+    r"require|have\s+(?:a\s+|any\s+)?(?:need|use)\s+for)\s+(?:this|that|these|those|such|your|any)\s+(?:kind\s+of\s+|sort\s+of\s+|"
+    r"type\s+of\s+)?(?:\w+\s+)?(?:service|services|solution|solutions|product|products|tool|tools|platform|platforms|software|"
+    r"offering|thing|system)\b"
+    r"|\b(?:don't|doesn't|do\s+not|does\s+not)\s+(?:really\s+)?(?:need|want|require)\s+(?:anything|something|(?:a|an)\s+"
+    r"(?:\w+\s+)?(?:tool|service|product|platform|solution|system|software|app))\s+like\s+(?:this|that|it|yours|ours)\b"
+    # "doesn't solve a problem they have", "not a pain point for them", "don't have that problem"
+    r"|\b(?:doesn't|does\s+not|don't|didn't|wouldn't|won't)\s+(?:really\s+|actually\s+)?(?:solve|address|fix|tackle|scratch)\s+"
+    r"(?:a|any|an|the)\s+(?:real\s+|actual\s+)?(?:problem|pain|issue|need|itch)\s+(?:they|she|he|we)\b"
+    r"|\b(?:isn't|is\s+not|not)\s+(?:a\s+)?(?:real\s+|big\s+)?(?:pain\s*point|problem|need)\s+(?:they|we|she|he)"
+    r"(?:'ve|\s+have|\s+has|\s+face|\s+feel|\s+actually\s+have)\b"
+    r"|\b(?:isn't|is\s+not|not)\s+a\s+(?:real\s+|big\s+)?pain\s*point\b"
+    r"|\b(?:don't|doesn't|do\s+not|does\s+not)\s+(?:really\s+|actually\s+)?have\s+(?:that|this)\s+(?:problem|pain|need|use\s+case)\b"
+    r"|\bno\s+(?:real\s+)?(?:problem|pain|use\s+case)\s+to\s+solve\b"
+    # "this isn't a priority for us and won't be"
+    r"|\b(?:isn't|is\s+not|not|won't\s+be|will\s+never\s+be)\s+(?:a\s+)?priority\b(?:\s+for\s+(?:us|them|her|him))?,?\s+"
+    r"(?:and\s+(?:it\s+)?(?:won't|never\s+will|will\s+never)\s+be|at\s+all|full\s+stop|period|ever|now\s+or\s+ever)\b"
+)
+
 
 _KIND_PATTERNS: tuple[tuple[StallKind, str], ...] = (
-    ("think_it_over", _THINK + "|" + _THINK_MORE),
-    ("consult_others", _CONSULT + "|" + _CONSULT_MORE),
-    ("send_info", _SEND + "|" + _SEND_MORE),
-    ("timing", _TIMING + "|" + _TIMING_MORE),
-    ("budget", _BUDGET + "|" + _BUDGET_MORE),
-    ("status_quo", _STATUS_QUO + "|" + _STATUS_QUO_MORE),
-    ("no_interest", _NO_INTEREST + "|" + _NO_INTEREST_MORE),
+    ("think_it_over", _THINK + "|" + _THINK_MORE + "|" + _THINK_WIDE),
+    ("consult_others", _CONSULT + "|" + _CONSULT_MORE + "|" + _CONSULT_WIDE),
+    ("send_info", _SEND + "|" + _SEND_MORE + "|" + _SEND_WIDE),
+    ("timing", _TIMING + "|" + _TIMING_MORE + "|" + _TIMING_WIDE),
+    ("budget", _BUDGET + "|" + _BUDGET_MORE + "|" + _BUDGET_WIDE),
+    ("status_quo", _STATUS_QUO + "|" + _STATUS_QUO_MORE + "|" + _STATUS_QUO_WIDE),
+    ("no_interest", _NO_INTEREST + "|" + _NO_INTEREST_MORE + "|" + _NO_INTEREST_WIDE),
 )
 
 
@@ -778,34 +1183,6 @@ _KIND_PATTERNS: tuple[tuple[StallKind, str], ...] = (
 # Scanning seven big alternations over every message is too slow. Every alternative starts with a word, so at import
 # we work out each alternative's possible first words (from the regex's own parse tree), scan a message once for any
 # of them with a trie-shaped regex, and try only the alternatives that can start with the word found, at that spot.
-
-
-def _split_top(pattern: str) -> list[str]:
-    """Split a regex at its top-level '|'."""
-    alts: list[str] = []
-    cur: list[str] = []
-    depth = 0
-    in_class = escaped = False
-    for ch in pattern:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            alts.append("".join(cur))
-            cur = []
-            continue
-        cur.append(ch)
-    alts.append("".join(cur))
-    return alts
 
 
 class _Unknown(Exception):
@@ -915,15 +1292,160 @@ def _first_words(pattern: str, budget: int = 20000, *, skip_leading: bool = Fals
     return out
 
 
-def _trie_regex(words: set[str], *, boundary: bool = False) -> str:
+_ANY_WORD = "*"
+
+
+def _first_two_words(pattern: str) -> dict[str, set[str]] | None:
+    """For each word a match of `pattern` can start with, the words ([a-z] runs) that can come next in the match, or
+    "*" when anything can (the pattern ends, or reads something like \\w+ first). None when the first words themselves
+    cannot be worked out. The next word of a match is the next [a-z] run of the text after its first word, so a text
+    whose next word is not in the set cannot match there.
+
+    Works forward over sets of states, (stage, letters so far) -> the possible first words: stage 0 reads the first
+    word, 1 the gap after it, 2 the second word. Repeats are followed to at most two more rounds than required, as in
+    _first_words."""
+    try:
+        from re import _constants as sc  # type: ignore[attr-defined]
+        from re import _parser as sp  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - older layouts
+        return None
+    letters = frozenset("abcdefghijklmnopqrstuvwxyz")
+    stops = {getattr(sc, n) for n in ("CATEGORY_SPACE", "CATEGORY_DIGIT", "CATEGORY_NOT_WORD") if hasattr(sc, n)}
+    bounds = {getattr(sc, n) for n in ("AT_BOUNDARY", "AT_END", "AT_END_LINE", "AT_END_STRING") if hasattr(sc, n)}
+    out: dict[str, set[str]] = {}
+    none: frozenset[str] = frozenset()
+    States = dict  # (stage, letters) -> frozenset of first words
+
+    def record(w1s: frozenset[str], w2: str) -> None:
+        for w in w1s:
+            out.setdefault(w, set()).add(w2)
+
+    def add(states: States, key: tuple[int, str], w1s: frozenset[str]) -> None:
+        have = states.get(key)
+        states[key] = w1s if have is None else have | w1s
+
+    def gap(new: States, stage: int, prefix: str, w1s: frozenset[str]) -> None:
+        if stage == 0:
+            if not prefix:
+                raise _Unknown
+            add(new, (1, ""), frozenset((prefix,)))
+        elif stage == 1:
+            add(new, (1, ""), w1s)
+        else:
+            record(w1s, prefix)
+
+    def letter(new: States, stage: int, prefix: str, w1s: frozenset[str], ch: str) -> None:
+        add(new, (2, ch) if stage == 1 else (stage, prefix + ch), w1s)
+
+    def unknown(states: States) -> None:
+        for (stage, _), w1s in states.items():
+            if stage == 0:
+                raise _Unknown
+            record(w1s, _ANY_WORD)
+
+    def seq(ops: list, states: States) -> States:
+        for op, av in ops:
+            if not states:
+                break
+            states = one(op, av, states)
+        return states
+
+    def one(op, av, states: States) -> States:  # type: ignore[no-untyped-def]
+        new: States = {}
+        if op is sc.LITERAL:
+            ch = chr(av)
+            for (stage, prefix), w1s in states.items():
+                if ch in letters:
+                    letter(new, stage, prefix, w1s, ch)
+                else:
+                    gap(new, stage, prefix, w1s)
+        elif op is sc.AT and av in bounds:
+            for (stage, prefix), w1s in states.items():
+                if stage != 1 and prefix:
+                    if stage == 0:
+                        add(new, (1, ""), frozenset((prefix,)))
+                    else:
+                        record(w1s, prefix)
+                else:
+                    add(new, (stage, prefix), w1s)
+        elif op in (sc.AT, sc.ASSERT, sc.ASSERT_NOT):
+            return states
+        elif op is sc.SUBPATTERN:
+            return seq(list(av[-1]), states)
+        elif op is sc.BRANCH:
+            for alt in av[1]:
+                for key, w1s in seq(list(alt), states).items():
+                    add(new, key, w1s)
+        elif op is sc.IN:
+            chars: list[str] = []
+            for iop, iav in av:
+                if iop is sc.LITERAL:
+                    chars.append(chr(iav))
+                elif iop is sc.RANGE:
+                    chars.extend(chr(c) for c in range(iav[0], iav[1] + 1))
+                elif iop is sc.CATEGORY and iav in stops:
+                    chars.append(" ")
+                else:
+                    unknown(states)
+                    return {}
+            if len(chars) > 12:
+                unknown(states)
+                return {}
+            for (stage, prefix), w1s in states.items():
+                if any(c not in letters for c in chars):
+                    gap(new, stage, prefix, w1s)
+                for c in chars:
+                    if c in letters:
+                        letter(new, stage, prefix, w1s, c)
+        elif op in (sc.MAX_REPEAT, sc.MIN_REPEAT):
+            lo, hi, sub = av
+            if lo > 1:
+                unknown(states)
+                return {}
+            sub = list(sub)
+            if lo == 0:
+                new.update(states)
+            cur = states
+            rounds = 0
+            while cur and rounds < 2 and (hi is sc.MAXREPEAT or rounds < hi):
+                cur = seq(sub, cur)
+                rounds += 1
+                for key, w1s in cur.items():
+                    add(new, key, w1s)
+        elif op is sc.CATEGORY and av in stops:
+            for (stage, prefix), w1s in states.items():
+                gap(new, stage, prefix, w1s)
+        else:
+            unknown(states)
+            return {}
+        return new
+
+    try:
+        end = seq(list(sp.parse(pattern)), {(0, ""): none})
+        for (stage, prefix), w1s in end.items():
+            if stage == 0:
+                if not prefix:
+                    raise _Unknown
+                record(frozenset((prefix,)), _ANY_WORD)
+            else:
+                record(w1s, _ANY_WORD)
+    except (_Unknown, RecursionError):
+        return None
+    return out
+
+
+def _trie_regex(words: set[str], *, boundary: bool = False, tails: dict[str, str] | None = None) -> str:
     """A regex matching exactly `words`, shaped as a trie. With boundary, each top-level branch starts with its letter
-    followed by a no-letter-before check, so the regex engine can skip ahead to candidate letters in C."""
+    followed by a no-letter-before check, so the regex engine can skip ahead to candidate letters in C. With tails,
+    each word must be followed by a non-letter and then by its tail (a lookahead, say)."""
     trie: dict = {}
     for w in words:
         node = trie
         for c in w:
             node = node.setdefault(c, {})
         node[""] = {}
+    if tails is not None:
+        return _tail_trie(trie, tails, "", top=True)
 
     def build(node: dict, top: bool = False) -> str:
         alts = [
@@ -941,31 +1463,151 @@ def _trie_regex(words: set[str], *, boundary: bool = False) -> str:
     return build(trie, top=True)
 
 
+def _tail_trie(node: dict, tails: dict[str, str], word: str, top: bool = False) -> str:
+    alts = [re.escape(c) + _tail_trie(child, tails, word + c) for c, child in sorted(node.items()) if c]
+    if "" in node:
+        alts.append("(?![a-z])" + tails.get(word, ""))
+    return alts[0] if len(alts) == 1 and not top else "(?:" + "|".join(alts) + ")"
+
+
+_CHECKED_GROUP_RE = re.compile(r"\(\?P<(?:cap|spk|attr)")
+
+
+def _speaker_group_kind(name: str) -> str | None:
+    """Empty groups mark an alternative that needs a speaker: "attrN" (think_it_over) and "spk_KIND_N"."""
+    if name.startswith("attr"):
+        return "think_it_over"
+    if name.startswith("spk_"):
+        return name[4:].rsplit("_", 1)[0]
+    return None
+
+
+def _specialise(alt: str, word: str, memo: dict[str, list[tuple[str, set[str] | None]] | None]) -> str:
+    """The alternative as tried where the trigger found `word`: of a leading word list "\\b(?:get|gets|need|...)REST",
+    only the branches that can start with `word` are kept. Exact, since a branch whose first word differs cannot match
+    there; and much lighter to run, since re visits every branch of a list to reject it."""
+    if alt not in memo:
+        memo[alt] = None
+        close = _group_end(alt, 2) if alt.startswith("\\b(?:") else -1
+        if close > 0 and alt[close + 1 : close + 2] not in ("?", "*", "+", "{"):
+            rest = alt[close + 1 :]
+            parts = _split_top(alt[5:close])
+            if len(parts) > 1:
+                # When the rest opens on a non-letter, a branch's first words can be read from the branch alone.
+                own = rest.startswith(_NON_LETTER_STARTS)
+                memo[alt] = [(b, _first_words("\\b(?:" + b + (r")\b" if own else ")" + rest))) for b in parts]
+    parts = memo[alt]
+    if parts is None:
+        return alt
+    keep = [b for b, first in parts if first is None or word in first]
+    if len(keep) == len(parts):
+        return alt
+    close = _group_end(alt, 2)
+    return "\\b(?:" + "|".join(keep) + ")" + alt[close + 1 :]
+
+
+_NON_LETTER_STARTS = ("\\s", "\\b", "(?:\\s", "(?=\\s", "[\\s", "'", "-", "(?:'", "(?=")
+_MAX_TAIL_WORDS = 12
+
+
+def _checked_last(alt: str) -> bool:
+    return _CHECKED_GROUP_RE.search(alt) is not None
+
+
+class _Slot:
+    """The alternatives tried after one first word and a set of next words, as one regex compiled on first use:
+    an optional lookahead group per kind, so a single match call reports each kind that matches there (and how far).
+    `kinds` then holds each kind's group number and the numbers of its speaker groups."""
+
+    __slots__ = ("rx", "kinds", "source")
+
+    def __init__(self, source: str, kinds: tuple[StallKind, ...]) -> None:
+        self.rx: re.Pattern[str] | None = None
+        self.source = source
+        self.kinds: tuple = kinds
+
+    def compiled(self) -> tuple[re.Pattern[str], tuple[tuple[StallKind, int, tuple[int, ...]], ...]]:
+        if self.rx is None:
+            rx = _SLOT_REGEXES.get(self.source)
+            if rx is None:
+                rx = _SLOT_REGEXES[self.source] = re.compile(self.source)
+            self.kinds = tuple(
+                (kind, rx.groupindex[kind], tuple(i for g, i in rx.groupindex.items() if _speaker_group_kind(g) == kind))
+                for kind in self.kinds
+            )
+            self.rx = rx
+        return self.rx, self.kinds
+
+
+_SLOT_REGEXES: dict[str, re.Pattern[str]] = {}
+
+
 def _build_dispatch() -> tuple[
     re.Pattern[str] | None,
-    dict[str, tuple[re.Pattern[str], tuple[StallKind, ...]]],
+    dict[str, tuple[_Slot | None, dict[str, _Slot]]],
     tuple[tuple[StallKind, re.Pattern[str]], ...],
 ]:
-    """For each possible first word, one regex trying every kind at once: an optional lookahead group per kind, so a
-    single match call reports each kind that matches there (and how far)."""
-    by_word: dict[str, dict[StallKind, list[str]]] = {}
+    """For each possible first word: the slot to try when the next word is anything, and the slots for next words that
+    some alternative needs (each with only the alternatives that can go on with that word). A slot is compiled the
+    first time it is needed: there are thousands, most rare, and compiling them all would only slow the import."""
+    by_word: dict[str, dict[StallKind, list[tuple[str, frozenset[str] | None]]]] = {}
     always: list[tuple[StallKind, re.Pattern[str]]] = []
+    second: dict[str, set[str]] = {}  # first word -> the words that can follow it in some alternative
     for kind, pattern in _KIND_PATTERNS:
         for alt in _split_top(pattern):
             words = _first_words(alt)
             if not words:
                 always.append((kind, re.compile(alt)))
                 continue
+            two = _first_two_words(alt)
             for w in words:
-                by_word.setdefault(w, {}).setdefault(kind, []).append(alt)
-    cache: dict[str, re.Pattern[str]] = {}
-    dispatch: dict[str, tuple[re.Pattern[str], tuple[StallKind, ...]]] = {}
+                nexts = two.get(w, {_ANY_WORD}) if two is not None else {_ANY_WORD}
+                by_word.setdefault(w, {}).setdefault(kind, []).append(
+                    (alt, None if _ANY_WORD in nexts else frozenset(nexts))
+                )
+                second.setdefault(w, set()).update(nexts)
+    branches: dict[str, list[tuple[str, set[str] | None]] | None] = {}
+    slots: dict[tuple[str, tuple[tuple[StallKind, tuple[str, ...]], ...]], _Slot] = {}
+
+    def slot(w: str, chosen: dict[StallKind, list[str]]) -> _Slot | None:
+        kinds = tuple((kind, tuple(alts)) for kind, alts in chosen.items() if alts)
+        if not kinds:
+            return None
+        key = (w, kinds)
+        if key not in slots:
+            # Within a kind the first alternative that matches wins, so alternatives checked afterwards (a capitalised
+            # name, a speaker) go last: a plain one matching at the same spot is not shadowed by one that fails later.
+            source = "".join(
+                f"(?=(?P<{kind}>" + "|".join(_specialise(a, w, branches) for a in sorted(alts, key=_checked_last)) + "))?"
+                for kind, alts in kinds
+            )
+            slots[key] = _Slot(source, tuple(kind for kind, _ in kinds))
+        return slots[key]
+
+    dispatch: dict[str, tuple[_Slot | None, dict[str, _Slot]]] = {}
     for w, kinds in by_word.items():
-        key = "".join(f"(?=(?P<{kind}>{'|'.join(alts)}))?" for kind, alts in kinds.items())
-        if key not in cache:
-            cache[key] = re.compile(key)
-        dispatch[w] = (cache[key], tuple(kinds))
-    trigger = re.compile(r"(?<![a-z])" + _trie_regex(set(dispatch)) + r"(?![a-z])") if dispatch else None
+        base = slot(w, {kind: [a for a, nexts in alts if nexts is None] for kind, alts in kinds.items()})
+        by_next: dict[str, _Slot] = {}
+        for w2 in set().union(*(nexts for alts in kinds.values() for _, nexts in alts if nexts is not None)):
+            chosen = {kind: [a for a, nexts in alts if nexts is None or w2 in nexts] for kind, alts in kinds.items()}
+            s2 = slot(w, chosen)
+            if s2 is not None:
+                by_next[w2] = s2
+        dispatch[w] = (base, by_next)
+    # The trigger finds a first word only where the text's next word can follow it in some alternative ("said no",
+    # not "said she"), all inside one C scan, and hands that next word over (group 1). (An apostrophe left in the
+    # scanned text sits inside a word: "they're" does not offer "re" as a first word.) Only short lists go into the
+    # scan: they filter best, and long ones would make the trigger itself big (slow to keep in cache).
+    tails = {
+        w: "(?=[^a-z]*" + _trie_regex(nexts) + "(?![a-z]))"
+        for w, nexts in second.items()
+        if _ANY_WORD not in nexts and 0 < len(nexts) <= _MAX_TAIL_WORDS
+    }
+    trigger = (
+        re.compile(r"(?<![a-z'])" + _trie_regex(set(dispatch), tails=tails) + r"(?=[^a-z]*([a-z]*))")
+        if dispatch
+        else None
+    )
     return trigger, dispatch, tuple(always)
 
 
@@ -982,6 +1624,7 @@ _FIRST_PERSON = (
     r"ops|revops|rev\s+ops|sales\s+ops|marketing|enablement|deal\s+desk|people\s+team|recruiting|the\s+printer|"
     r"the\s+wifi|my\s+laptop|the\s+coffee\s+machine|zoom|slack|the\s+crm|you|you're|you'll|y'all|yall|you\s+guys"
 )
+_FIRST_PERSON = _factor(_FIRST_PERSON)
 _THIRD_PERSON = (
     r"she|he|they|she's|he's|they're|they'll|she'll|he'll|they'd|she'd|he'd|they've|their|her|his|them|him|"
     r"clients?|prospects?|customers?|buyers?|champions?|cfo|ceo|cto|coo|cio|cmo|cro|ciso|vp|svp|evp|founders?|"
@@ -989,8 +1632,9 @@ _THIRD_PERSON = (
     r"(?:the|their|her|his)\s+(?:\w+\s+)?(?:team|side|board|contact|lead|buyer|boss|manager|partner|wife|husband|"
     r"exec|head\s+of\s+\w+)|contact|account|principal|owner|managing\s+partner|partner|board|committee|"
     r"the\s+\w+\s+team|head\s+of\s+\w+|stakeholders?|user|admin|team\s+lead|the\s+other\s+side|the\s+guy|the\s+lady|"
-    r"the\s+woman|the\s+man|guy|lady|dr|mr|mrs|ms"
+    r"the\s+woman|the\s+man|guy|lady|dr|mr|mrs|ms|bloke|fella|chap|gent|gatekeeper|receptionist|md|fd"
 )
+_THIRD_PERSON = _factor(_THIRD_PERSON)
 _SUBJECT_RE = re.compile(rf"\b(?:(?P<first>{_FIRST_PERSON})|(?P<third>{_THIRD_PERSON}))\b")
 _REPORTED_RE = re.compile(
     r"\b(?:said|says|say|saying|told\s+(?:me|us|him|her|them|the\s+team)|tells\s+(?:me|us)|tell\s+me|mentioned|mentions|"
@@ -1001,7 +1645,7 @@ _REPORTED_RE = re.compile(
     r"(?:reply|response|answer|words|feedback|objection|pushback|message|email|note|update)\s+(?:was|is|were)|"
     r"her\s+words|his\s+words|their\s+words|quote|verbatim|according\s+to|per\s+(?:her|him|them)|"
     r"wants|wanted|needs|needed|has\s+to|had\s+to|would\s+like|(?:she|he|they)'d\s+like|is\s+going\s+to|was\s+going\s+to|"
-    r"decided|feels|felt|thinks|thought|believes|hopes|prefers|plans|expects)\b"
+    r"decided|feels|felt|thinks|thought|believes|hopes|prefers|plans|expects|reckons|reckoned|reckon)\b"
 )
 _REPORTED_SPEECH_RE = re.compile(
     r"\b(?:said|says|told|tells|mentioned|replied|responded|wrote|emailed|texted|explained|claimed|insisted|stated|"
@@ -1012,7 +1656,7 @@ _SPEECH_VERBS = frozenset(
     "texted messaged dm'd slacked explained explains asked asks claimed claims insisted insists stated states noted notes "
     "shared shares indicated indicates signaled signalled flagged raised admitted confirmed confirms hinted warned came "
     "pushed got reply response answer words feedback objection pushback message email note update her his their quote "
-    "verbatim according per pinged".split()
+    "verbatim according per pinged reckons reckoned reckon".split()
 )
 # After the stall phrase: "..., she said", "... - per their CFO".
 _POST_REPORTED_RE = re.compile(
@@ -1039,7 +1683,7 @@ _ADVICE_RE = re.compile(
     r"they|leads?|a\s+lead)\s+(?:says?|tells?\s+(?:you|me|us)|responds?|replies|gives\s+(?:you|me)|throws|hits\s+(?:you|me))|"
     r"common\s+objections?|favorite\s+(?:response|reply|way)|classic\s+(?:objection|stall|brush-?off)\s+(?:is|like)|"
     r"pro\s+tip|tip:|protip|(?:blog|article|post|podcast|video)\s+(?:on|about)|"
-    r"practice|practicing|rehearse|mock\s+call)\b"
+    r"practice(?!\s+(?:manager|owner|lead|director|administrator|admin|partner|group))|practicing|rehearse|mock\s+call)\b"
 )
 _QUESTION_START_RE = re.compile(
     r"\s*(?:do|does|did|is|are|was|were|will|would|should|could|can|has|have|had|any|anyone|anybody|what\s+if|"
@@ -1098,7 +1742,10 @@ _INTERNAL_RE = re.compile(
     r"game(?<=the\sgame)|move(?<=the\smove)|office\s+move|cleanup|crm\s+hygiene|admin\s+work|survey(?<=the\ssurvey))\b"
 )
 _INTERNAL_SYMBOL_RE = re.compile(r"(?:\b1:1|\b1-on-1|\b401k|#[a-z][\w-]*)\b")
-_THIRD_POSSESSIVE_RE = re.compile(r"\b(?:their|her|his|the\s+client's|the\s+prospect's|the\s+customer's)\s+(?:[\w-]+\s+){0,2}$")
+# "their forecast", "how they forecast": the prospect's own, not the team's
+_THIRD_POSSESSIVE_RE = re.compile(
+    r"\b(?:their|her|his|the\s+client's|the\s+prospect's|the\s+customer's|they|she|he)\s+(?:[\w-]+\s+){0,2}$"
+)
 _MY_OUR_RE = re.compile(r"\b(?:my|our)\b")
 _PERSONAL_RE = re.compile(
     r"\bmy\s+(?:kid|kids|son|daughter|wife|husband|dog|cat|mom|dad|mum|toddler|family|friend|roommate|neighbou?r|brother|"
@@ -1108,7 +1755,9 @@ _PROSPECT_SIGNAL_RE = re.compile(
     r"\b(?:she|he|they|their|her|his|them|him|clients?|prospects?|customers?|buyers?|champions?|cfo|ceo|cto|coo|vp|"
     r"founders?|owners?|decision[- ]makers?|the\s+\w+\s+team)\b"
 )
-_NAME_PREFIX_RE = re.compile(r"\s*(?:[-\u2022>*]\s*)?[a-z][\w&'.-]*(?:\s+[\w&'.-]+){0,3}\s*(?::|\s-\s|\s@\s)\s*")
+_NAME_PREFIX_RE = re.compile(
+    r"\s*(?:[-\u2022>*]\s*)?[a-z][\w&'.-]*(?:\s+[\w&'.-]+){0,3}\s*(?:\([^()\n]{1,40}\)\s*)?(?::|\s-\s|\s@\s)\s*"
+)
 _NOT_NAME_PREFIX = frozenset(
     "todo note notes fyi reminder update q question re ps edit me i eod tldr tl;dr psa heads reminder idea thought "
     "random ok so lol".split()
@@ -1116,7 +1765,7 @@ _NOT_NAME_PREFIX = frozenset(
 _QUOTE_SPAN_RE = re.compile(
     r"\"[^\"\n]{2,400}\"|'(?<![^\s(:\[,>-]')(?=[a-z0-9$])(?:[^'\n]|'(?=[a-z]))*'(?![a-z0-9])|>(?<![^\n]>)[^\n]*"
 )
-_QUOTE_MARK_RE = re.compile(r"\"|(?<![a-z])'|'(?![a-z])|^>|(?<=\n)>")
+_QUOTE_MARK_RE = re.compile(r"\"|'(?<![a-z]')|'(?![a-z])|>(?<=^>)|>(?<=\n>)")
 _SENTENCE_END_RE = re.compile(r"[.!?;\n\u2022|-](?:(?<=[.!?;\n])[.!?;\n]*(?=\s|$|[\"')\]])|(?<=\s-)(?=\s)|(?<=[\u2022|]))")
 _CLAUSE_END_RE = re.compile(r"[.!?;,\n]|\s+-\s+|\s+(?:so|but|because|bc|though|although|then|and\s+(?:i|we))\b")
 
@@ -1127,33 +1776,41 @@ def _find_stall(
     if _TRIGGER_WORDS.isdisjoint(words) and not _ALWAYS:
         return None
     # Quote marks become spaces so "asked for 'literature'" reads like "asked for literature"; same length, same offsets.
-    has_quotes = '"' in low or ">" in low or ("'" in low and _QUOTE_MARK_RE.search(low) is not None)
-    scan = _QUOTE_MARK_RE.sub(" ", low) if has_quotes else low
-    found: list[tuple[int, int, StallKind, re.Match[str]]] = []
+    if '"' in low or ">" in low:
+        has_quotes = True
+        scan = _QUOTE_MARK_RE.sub(" ", low)
+    elif "'" in low:
+        scan = _QUOTE_MARK_RE.sub(" ", low)
+        has_quotes = scan != low
+    else:
+        has_quotes, scan = False, low
+    found: list[tuple[int, int, StallKind, re.Match[str], tuple[int, ...]]] = []
     if _TRIGGER_RE is not None:
         for t in _TRIGGER_RE.finditer(scan):
+            base, by_next = _DISPATCH[t.group()]
+            sl = by_next.get(t.group(1), base)
+            if sl is None:
+                continue  # nothing can start with this word and go on with the next one
+            rx, kinds = (sl.rx, sl.kinds) if sl.rx is not None else sl.compiled()
             pos = t.start()
-            rx, kinds = _DISPATCH[t.group()]
             m = rx.match(scan, pos)
-            for kind in kinds:
-                e = m.end(kind)  # type: ignore[union-attr]
+            for kind, gi, spk in kinds:
+                e = m.end(gi)  # type: ignore[union-attr]
                 if e > pos:
-                    found.append((pos, e, kind, m))
+                    found.append((pos, e, kind, m, spk))  # type: ignore[arg-type]
     for kind, rx in _ALWAYS:
         for m in rx.finditer(scan):
-            found.append((m.start(), m.end(), kind, m))
+            found.append((m.start(), m.end(), kind, m, ()))
     if not found:
         return None
     found.sort(key=lambda f: (f[0], -f[1]))
     quotes = [m.span() for m in _QUOTE_SPAN_RE.finditer(low)] if has_quotes else []
     advice = _advice_spans(low) if _may(_ADVICE_GATE, words) and _ADVICE_RE.search(low) else ()
-    ctx = _Ctx(low, words)
-    for start, end, kind, m in found:
+    ctx = _Ctx(low, words, corrections)
+    for start, end, kind, m, spk in found:
         if kind == "status_quo" and not _capitals_ok(m, clean, corrections):
             continue
-        needs_speaker = kind == "think_it_over" and any(
-            k.startswith("attr") and v is not None for k, v in m.groupdict().items()
-        )
+        needs_speaker = any(m.start(g) >= 0 for g in spk) if spk else False
         if _reject_reason(clean, low, start, end, kind, quotes, advice, needs_speaker=needs_speaker, ctx=ctx) is None:
             s = _to_original(start, corrections)
             e = _to_original(end, corrections)
@@ -1187,11 +1844,12 @@ def _capitals_ok(m: re.Match[str], clean: str, corrections: list[tuple[int, int]
 class _Ctx:
     """Per-message facts the stall checks share: sentence boundaries, and whether internal topics occur at all."""
 
-    __slots__ = ("low", "words", "bounds", "internal")
+    __slots__ = ("low", "words", "bounds", "internal", "corrections")
 
-    def __init__(self, low: str, words: frozenset[str]) -> None:
+    def __init__(self, low: str, words: frozenset[str], corrections: list[tuple[int, int]] | None = None) -> None:
         self.low = low
         self.words = words
+        self.corrections = corrections  # typo fixes: offsets in low -> offsets in the cleaned text
         self.bounds: list[tuple[int, int]] | None = None
         self.internal = _internal_possible(low, words)
 
@@ -1233,7 +1891,8 @@ def _internal(low: str, a: int, b: int, ctx: _Ctx | None = None) -> bool:
     """An internal topic (offsite, forecast, swag...) in low[a:b] that is not the prospect's own ("their offsite")."""
     if b <= a or (ctx is not None and not ctx.internal):
         return False
-    for rx in (_INTERNAL_RE, _INTERNAL_SYMBOL_RE):
+    symbols = "#" in low or "1:1" in low or "1-on-1" in low or "401k" in low
+    for rx in (_INTERNAL_RE, _INTERNAL_SYMBOL_RE) if symbols else (_INTERNAL_RE,):
         for m in rx.finditer(low, a, b):
             if _THIRD_POSSESSIVE_RE.search(low, max(0, m.start() - 40), m.start()) is None:
                 return True
@@ -1266,11 +1925,12 @@ def _reject_reason(
             return "advice"
     # "If they need to think it over..." / "worried she'll want to think it over"
     tail = prefix[-90:]
-    if _HYPOTHETICAL_RE.search(tail):
+    words = ctx.words
+    if _may(_HYPOTHETICAL_GATE, words) and _HYPOTHETICAL_RE.search(tail):
         return "hypothetical"
-    if _PERSONAL_RE.search(low, s, start):
+    if "my" in words and _PERSONAL_RE.search(low, s, start):
         return "personal"
-    if _SPECULATION_RE.search(tail) and not _REPORTED_SPEECH_RE.search(prefix):
+    if _may(_SPECULATION_GATE, words) and _SPECULATION_RE.search(tail) and not _REPORTED_SPEECH_RE.search(prefix):
         return "speculation"
     q = low.find("?", end)
     is_question = q != -1 and (q <= e or low.find("\n", end, q) == -1 and low.find(". ", end, q) == -1)
@@ -1279,10 +1939,14 @@ def _reject_reason(
 
     if quoted:
         # Negated inside the quote, or the quote itself negated: "no 'let me think about it' this time".
-        if _NEGATED_RE.search(low, max(quoted[0], start - 60), start) or _NEGATED_RE.search(prefix[-60:]):
+        if (
+            _may(_NEGATED_GATE, words)
+            and (_NEGATED_RE.search(low, max(quoted[0], start - 60), start) or _NEGATED_RE.search(prefix[-60:]))
+            and not _GOT_PAST_RE.search(prefix[-60:])
+        ):
             return "negated"
         who = _speaker(low, s, quoted[0])
-        if who < 0 and not _REPORTED_RE.search(prefix):
+        if who < 0 and not _REPORTED_RE.search(prefix) and not _attributed(low, quoted[1], words):
             return "rep quote"
         if _internal(low, end, quoted[1], ctx):
             return "internal"
@@ -1290,9 +1954,11 @@ def _reject_reason(
 
     window = max(s, start - 60)
     if (
-        _NEGATED_RE.search(low, window, start)
+        _may(_NEGATED_GATE, words)
+        and _NEGATED_RE.search(low, window, start)
         and not _NEED_WITHOUT_RE.search(low, window, start)
         and not _DEFERRAL_START_RE.match(low, start)  # "not looking at anything new till Q3" is the deferral itself
+        and not _GOT_PAST_RE.search(low, window, start)  # "didn't get past 'send me some info'"
     ):
         return "negated"
     if not _REVERSAL_WORDS.isdisjoint(ctx.words) and _REVERSAL_RE.match(low, end, min(len(low), end + 80)):
@@ -1311,8 +1977,10 @@ def _reject_reason(
                 who = 1
     if who == 0 and _REPORTED_RE.match(low, start):
         who = 1
-    if who <= 0 and _POST_REPORTED_RE.match(low, end, e):
-        who = 1
+    if who <= 0 and (
+        (_may(_POST_REPORTED_GATE, words) and _POST_REPORTED_RE.match(low, end, e)) or _attributed(low, end, words)
+    ):
+        who = 1  # "..., she said", "need to sync w/ my partner - said the owner of Brindle Bakery"
     if who <= 0 and _MY_OUR_RE.search(low, start, end):
         return "rep's own people"
     if who < 0:
@@ -1325,8 +1993,8 @@ def _reject_reason(
     if who > 0:
         return None
     # Nobody named. A bare "send me some info" is a colleague asking; a bare question is not a report.
-    if kind == "send_info" or needs_speaker:
-        return "send_info needs a prospect"
+    if (kind == "send_info" or needs_speaker) and not _prospect_voice(clean, low, start, end, e, ctx.corrections):
+        return "needs a prospect"
     if is_question:
         return "question"
     # "need to think it over before I send X": the rest of the sentence is the rep's own plan,
@@ -1338,6 +2006,61 @@ def _reject_reason(
 
 
 _STALL_NAME_RE = re.compile(r"(?<![\w@#])[A-Z][\w&'.-]*")
+# After a phrase, words that say whose it was: "- said the owner of X", "- direct quote from the X buyer",
+# "(newline) standard response from X", "(newline) that's from the CIO at X". Not "- from what I saw", "per my manager".
+_ATTRIBUTION_RE = re.compile(
+    r"[^\n]{0,120}?(?:\s-+\s*|\n\s*-*\s*|\(\s*)"
+    r"(?:(?:that's|that\s+is|that\s+was|this\s+is|was|is)\s+)?(?:(?:the|their|a|an|his|her)\s+)?"
+    r"(?:(?:standard|direct|exact|actual|verbatim|full|entire|whole|canned|stock|auto-?|official|usual|typical)\s+)?"
+    r"(?:(?:quote|quoted|response|reply|answer|words|email|message|note|text|feedback|line)\s+)?"
+    r"(?:said|says|told\s+(?:me|us)|wrote|writes|replied|per|from|according\s+to|courtesy\s+of)\s+"
+    r"(?!(?:me|my|our|us|i|myself|what|here|there|now|then|today|tomorrow|memory|experience|"
+    r"the\s+(?:playbook|team|start|top|get-?go|deck|forecast))\b)"
+)
+# After a brush-off, the prospect's own follow-up: "send a brochure and they'll revert", ", will go through and revert".
+_BRUSHOFF_TAIL_RE = re.compile(
+    r"[^.!?\n]{0,60}?(?:\band\b|&|\bn\b|\bthen\b|,)\s*"
+    r"(?:(?:they|she|he)(?:'ll|'d|\s+will|\s+would|\s+can|\s+might|\s+may)\s+|will\s+|would\s+|(?:i|we)(?:'ll|\s+will)\s+(?=revert\b))"
+    r"(?:(?:just|then|probably|maybe|only)\s+)?"
+    r"(?:(?:have|take|give\s+it)\s+a\s+(?:look|read|squiz|gander|glance|peek)|look(?:\s+(?:at\s+it|over|through))?|read|"
+    r"review|revert|get\s+back|circle\s+back|come\s+back|go\s+through|peruse|decide|be\s+in\s+touch|reach\s+out|"
+    r"take\s+it\s+from\s+there|go\s+from\s+there|see|consider|pass\s+it\s+on|circulate|check(?:\s+(?:internally|it\s+out))?)\b"
+)
+_ATTRIBUTION_WORDS = frozenset("said says told wrote writes replied per from according courtesy".split())
+
+
+def _attributed(low: str, end: int, words: frozenset[str]) -> bool:
+    return not _ATTRIBUTION_WORDS.isdisjoint(words) and _ATTRIBUTION_RE.match(low, end) is not None
+
+
+_GOT_PAST_RE = re.compile(r"\b(?:get|got|getting|gets|make\s+it|made\s+it)\s+(?:past|beyond|further\s+than)\s*$")
+# In a prospect's brush-off the object is the vendor ("send me...", "email us..."); "send them the deck" is a to-do.
+_TO_US_RE = re.compile(r"\b(?:me|us)\b")
+_TO_THEM_RE = re.compile(r"^(?:sending|emailing|forwarding|sent)\b|\b(?:him|her|them)\b")
+
+
+def _prospect_voice(
+    clean: str, low: str, start: int, end: int, e: int, corrections: list[tuple[int, int]] | None = None
+) -> bool:
+    """A phrase that needs a speaker, with nobody named in its sentence: does the message still give it to a prospect?
+    An attribution after it, the prospect's follow-up ("and they'll revert"), or a line labelled with a name
+    ("Ashbury Hotels: send me a brochure") when the phrase is addressed to the vendor."""
+    if _attributed(low, end, frozenset(_WORD_RE.findall(low, end))) or _BRUSHOFF_TAIL_RE.match(low, end, e):
+        return True
+    ls = low.rfind("\n", 0, start) + 1
+    label = _NAME_PREFIX_RE.match(low, ls)
+    if label is None or label.end() > start or not _is_label(low, ls, label.end()):
+        return False
+    first = low[ls : label.end()].lstrip(" -\u2022>*").split()[0].strip(":").lower()
+    if first in _STOP_NAMES:
+        return False
+    at = _to_original(ls + len(low[ls : label.end()]) - len(low[ls : label.end()].lstrip(" -\u2022>*")), corrections)
+    phrase = low[start:end]
+    if at >= len(clean) or not clean[at].isupper():
+        return False
+    return _TO_US_RE.search(phrase) is not None and _TO_THEM_RE.search(phrase) is None
+
+
 _THIRD_BEFORE_RE = re.compile(r"\b(?:she|he|they|the\s+cfo|the\s+ceo|the\s+client|the\s+prospect|the\s+customer)\b")
 
 
@@ -1374,16 +2097,18 @@ def _speaker(low: str, s: int, start: int) -> int:
     if start <= s:
         return 0
     s = max(s, start - 160)  # who is talking is decided close to the phrase
-    last_subject = None
-    for m in _SUBJECT_RE.finditer(low, s, start):
-        last_subject = m
+    subjects = list(_SUBJECT_RE.finditer(low, s, start))
+    last_subject = subjects[-1] if subjects else None
     last_reported = None
     for m in _REPORTED_RE.finditer(low, s, start):
         last_reported = m
     if last_reported is not None:
         # Who is reporting? The subject just before the reporting verb.
         rep_subject = None
-        for m in _SUBJECT_RE.finditer(low, s, last_reported.start()):
+        cut = last_reported.start()
+        for m in subjects:
+            if m.end() > cut:
+                break
             rep_subject = m
         after = last_subject if last_subject is not None and last_subject.start() >= last_reported.end() else None
         reporter_first = (
@@ -1428,7 +2153,7 @@ _STAGE_NAMES = (
     "paperwork|scoping|meeting booked|meeting scheduled|initial meeting|first meeting|intro call|"
     "discovery complete|won|lost|implementation|onboarding|renewal"
 ).split("|")
-_STAGE_ALT = "|".join(s.replace(" ", r"\s+") for s in sorted(_STAGE_NAMES, key=len, reverse=True))
+_STAGE_ALT = _factor("|".join(s.replace(" ", r"\s+") for s in sorted(_STAGE_NAMES, key=len, reverse=True)))
 _STAGE_SET = frozenset(s.replace("\\", "") for s in _STAGE_NAMES)
 # Where a free-text stage value ends.
 _STOP_STAGE = (
@@ -1566,8 +2291,15 @@ def _find_update(
 ) -> DealUpdate | None:
     if words is None:
         words = frozenset(_WORD_RE.findall(low))
-    has_digit = _DIGIT_RE.search(low) is not None
-    if not has_digit and _UPDATE_WORDS.isdisjoint(words) and not _UPDATE_HINT_RE.search(low):
+    has_digit = (_ASCII_DIGIT_RE if low.isascii() else _DIGIT_RE).search(low) is not None
+    if (
+        not has_digit
+        and _UPDATE_WORDS.isdisjoint(words)
+        and "->" not in low
+        and "=>" not in low
+        and "\u2192" not in low
+        and (_UPDATE_HINT_WORDS.isdisjoint(words) or not _UPDATE_HINT_RE.search(low))
+    ):
         return None
     if _may(_ACTIVITY_GATE, words) and _ACTIVITY_RE.search(low) and not _EXPLICIT_UPDATE_RE.search(low):
         return None  # CRM activity pings: meetings booked, calls logged, owner or close-date changes
@@ -1622,7 +2354,8 @@ _UPDATE_WORDS = frozenset(
     "advanced progressed entered dropped slipped slid bumped promoted graduated stays stayed remains sitting pipeline "
     "amount amt".split()
 )
-_UPDATE_HINT_RE = re.compile(r"\bnext[\s_]*(?:steps?\b|:)|\b(?:now|still|back|currently|is|are)\s+(?:in|at|to)\s|->|\u2192|=>")
+_UPDATE_HINT_RE = re.compile(r"\bnext[\s_]*(?:steps?\b|:)|\b(?:now|still|back|currently|is|are)\s+(?:in|at|to)\s")
+_UPDATE_HINT_WORDS = frozenset("next now still back currently is are".split())
 _ACTIVITY_RE = re.compile(
     r"\b(?:meeting|call|email|task|note|activity|demo)\s+(?:was\s+)?(?:booked|logged|scheduled|created|completed|opened|"
     r"clicked|added|rescheduled)\b|\bowner\s+(?:changed|updated|reassigned)\b|\breassigned\s+to\b|"
@@ -1640,6 +2373,17 @@ _SALESY_STEP_RE = re.compile(
     r"sign|intro|workshop|onsite|sync|present|negotiat|redline|order\s+form|msa|sow|security|exec|decision|champion|"
     r"stakeholder|discovery|kickoff|implementation|reference|business\s+case|roi)\w*"
 )
+def _stage_name_possible(low: str, words: frozenset[str]) -> bool:
+    for key in _STAGE_KEYS.intersection(words):
+        for need in _STAGE_WORDSETS[key]:
+            if need is None:  # "S3": an "s" with a digit after it
+                if _S_DIGIT_RE.search(low) is not None:
+                    return True
+            elif need <= words:
+                return True
+    return False
+
+
 def _find_stage(clean: str, low: str, words: frozenset[str] = frozenset()) -> str | None:
     if "stage" in low:
         if "from:" in low:
@@ -1657,8 +2401,8 @@ def _find_stage(clean: str, low: str, words: frozenset[str] = frozenset()) -> st
             val = _tidy(clean[s:e])
             if val and val.lower() not in _NOT_STAGES and (not val[0].isdigit() or len(val) <= 2):
                 return val
-    if words and _STAGE_FIRST_WORDS.isdisjoint(words):
-        return None  # every other form names a known stage
+    if words and not _stage_name_possible(low, words):
+        return None  # every other form names a known stage, and a stage name needs all of its words
     has_arrow = "->" in low or "=>" in low or ">>" in low or not _ARROW_CHARS.isdisjoint(low) or " to " in low
     for rx in (_STAGE_ARROW_RE, _STAGE_INLINE_RE, _STAGE_INSTAGE_RE, _STAGE_ARROW_ANY_RE, _STAGE_PREFIX_RE):
         if (rx is _STAGE_ARROW_ANY_RE or rx is _STAGE_ARROW_RE) and not has_arrow:
@@ -1694,8 +2438,7 @@ def _tidy(s: str) -> str:
 
 
 def _find_amount(low: str) -> tuple[Decimal | None, str | None]:
-    if _DIGIT_RE.search(low) is None:
-        return None, None
+    """The deal amount and currency; only called for a message with a digit in it."""
     candidates = []
     for m in _NUM_RE.finditer(low):
         ns, ne = m.span()
@@ -1761,6 +2504,7 @@ def _find_amount(low: str) -> tuple[Decimal | None, str | None]:
 
 
 _DIGIT_RE = re.compile(r"\d")
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")  # the same, for ASCII text
 _ARROW_BETWEEN_RE = re.compile(r"\s*(?:->|=>|\u2192|to|-->|>)\s*")
 _NUM_RE = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?")
 _AFTER_NUM_RE = re.compile(
@@ -1844,15 +2588,26 @@ def _capitalised_at(clean: str, pos: int) -> bool:
     return pos < len(clean) and clean[pos].isupper()
 
 
-_LOST_ANCHOR_RE = re.compile(r"lost|dead|died|competitor|killed|fell through|over us|is off")
-_WON_ANCHOR_RE = re.compile(
-    r"won|signed|inked|closed|booked|landed|bagged|secured|signature|po |official|new logo|executed|done and dusted"
-)
+def _lost_anchor(low: str) -> bool:
+    """A cheap look for the words every _LOST_RE reading needs (plain `in` tests: faster than a regex or any())."""
+    return (
+        "lost" in low or "dead" in low or "died" in low or "competitor" in low or "killed" in low
+        or "fell through" in low or "over us" in low or "is off" in low
+    )
+
+
+def _won_anchor(low: str) -> bool:
+    """The same for _WON_RE."""
+    return (
+        "won" in low or "signed" in low or "inked" in low or "closed" in low or "booked" in low or "landed" in low
+        or "bagged" in low or "secured" in low or "signature" in low or "po " in low or "official" in low
+        or "new logo" in low or "executed" in low or "done and dusted" in low
+    )
 
 
 def _find_outcome(clean: str, low: str) -> str | None:
     lost = won = None
-    if _LOST_ANCHOR_RE.search(low):
+    if _lost_anchor(low):
         for m in _LOST_RE.finditer(low):
             if m.group("cap") is not None and not _capitalised_at(clean, m.end()):
                 continue
@@ -1860,7 +2615,7 @@ def _find_outcome(clean: str, low: str) -> str | None:
                 continue
             lost = m
             break
-    if _WON_ANCHOR_RE.search(low):
+    if _won_anchor(low):
         for m in _WON_RE.finditer(low):
             if m.group("cap") is not None and not _capitalised_at(clean, m.end()):
                 continue
@@ -2056,7 +2811,11 @@ def _crm_name(raw: str) -> str | None:
 
 def _find_name(marked: str, clean: str, *, for_update: bool, words: frozenset[str] | None = None) -> str | None:
     if "pportunit" in marked or "eal" in marked or "Opp" in marked or "OPP" in marked or "ccount" in marked:
+        if words is None:
+            words = frozenset(_WORD_RE.findall(clean.lower()))
         for i, rx in enumerate(_CRM_NAME_RES):
+            if not _crm_name_possible(i, marked, clean, words):
+                continue
             m = rx.search(clean if i == 4 else marked)
             if m is not None and (name := _crm_name(m.group(1))) is not None:
                 return name
@@ -2066,7 +2825,8 @@ def _find_name(marked: str, clean: str, *, for_update: bool, words: frozenset[st
             text = m.group(1).strip()
             if text and not _BOLD_LABEL_RE.match(text) and text.lower() not in _STAGE_SET and not text[0].isdigit():
                 return text
-    found = _human_name(clean, for_update, words=words)
+    runs = _name_runs(clean)
+    found = _human_name(clean, for_update, words=words, runs=runs)
     if found is not None:
         return found
     if for_update:
@@ -2079,10 +2839,46 @@ def _find_name(marked: str, clean: str, *, for_update: bool, words: frozenset[st
             if name is not None and name[0].isupper() and len(name.split()) <= 4 and name.lower() not in _STAGE_SET:
                 return name
     if for_update:
-        return _human_name(clean, for_update, only=_WITH_RE_INDEX, words=words) or _human_name(
-            clean, for_update, only=_WEAK_PREP, words=words
+        return _human_name(clean, for_update, only=_WITH_RE_INDEX, words=words, runs=runs) or _human_name(
+            clean, for_update, only=_WEAK_PREP, words=words, runs=runs
         )
     return None
+
+
+_CRM_OPP_WORDS = frozenset("opportunity deal opp".split())
+_CRM_ACCOUNT_WORDS = frozenset("account company".split())
+
+
+def _crm_name_possible(i: int, marked: str, clean: str, words: frozenset[str]) -> bool:
+    """Cheap conditions _CRM_NAME_RES[i] needs: its label words, and the punctuation it reads."""
+    if i == 0:
+        return ":" in marked and not _CRM_OPP_WORDS.isdisjoint(words)
+    if i == 1:
+        return "*" in marked and not _CRM_OPP_WORDS.isdisjoint(words)
+    if i == 2:
+        return ('"' in marked or "'" in marked) and not _CRM_OPP_WORDS.isdisjoint(words)
+    if i == 3:
+        return "opportunity" in words or "deal" in words
+    if i == 4:
+        return "Opportunity" in clean or "Deal" in clean
+    if i == 5:
+        return ":" in marked and not _CRM_ACCOUNT_WORDS.isdisjoint(words)
+    return True
+
+
+def _name_runs(clean: str) -> list[tuple[int, int, str, int]]:
+    """The capitalised runs that can be names: (start, end, the name kept, where its first word starts)."""
+    runs = []
+    for run in _RUN_RE.finditer(clean):
+        text = run.group()
+        if " " not in text and text.lower().rstrip(".'-") in _STOP_NAMES:
+            continue  # "She", "Call", "Update": sentence starts, not names
+        a, b = run.span()
+        kept = _valid_name(text)
+        if kept is None:
+            continue
+        runs.append((a, b, kept, clean.find(kept.split()[0], a)))
+    return runs
 
 
 _RUN_RE = re.compile(_NAME_BOUNDED)
@@ -2105,7 +2901,11 @@ _UPDATE_NAME_ORDER = (0, 1, 2, 3, 4, 6)
 
 
 def _human_name(
-    clean: str, for_update: bool, only: int | None = None, words: frozenset[str] | None = None
+    clean: str,
+    for_update: bool,
+    only: int | None = None,
+    words: frozenset[str] | None = None,
+    runs: list[tuple[int, int, str, int]] | None = None,
 ) -> str | None:
     """The deal a person's message names, in one pass over its capitalised runs. Each run is checked against the
     phrasings in _HUMAN_NAME_RES order ("Acme renewal", "Acme:", "Acme moved...", "closed won Acme", "moved Acme to",
@@ -2130,15 +2930,7 @@ def _human_name(
     if not active:
         return None
     best: tuple[int, str] | None = None
-    for run in _RUN_RE.finditer(clean):
-        text = run.group()
-        if " " not in text and text.lower().rstrip(".'-") in _STOP_NAMES:
-            continue  # "She", "Call", "Update": sentence starts, not names
-        a, b = run.span()
-        kept = _valid_name(text)
-        if kept is None:
-            continue
-        na = clean.find(kept.split()[0], a)
+    for a, b, kept, na in _name_runs(clean) if runs is None else runs:
         for rank, i in enumerate(active):
             if best is not None and rank >= best[0]:
                 break
@@ -2211,6 +3003,10 @@ def _internal_possible(low: str, words: frozenset[str]) -> bool:
 
 
 _ADVICE_GATE = _gate(_ADVICE_RE.pattern)
+_HYPOTHETICAL_GATE = _gate(_HYPOTHETICAL_RE.pattern)
+_SPECULATION_GATE = _gate(_SPECULATION_RE.pattern)
+_NEGATED_GATE = _gate(_NEGATED_RE.pattern)
+_POST_REPORTED_GATE = frozenset("said says told mentioned added wrote replied insisted admitted explained per according".split())
 _INTERNAL_GATE = _gate(_INTERNAL_RE.pattern)
 _BOOKED_WORDS = frozenset("next booked scheduled set sending send goes paperwork".split())
 _REVERSAL_WORDS = frozenset(
@@ -2221,8 +3017,24 @@ _CRM_GATE = _gate(_CRM_RE.pattern)
 _ACTIVITY_GATE = _gate(_ACTIVITY_RE.pattern)
 _DEAL_WORD_GATE = _gate(_DEAL_WORD_RE.pattern)
 _TRIGGER_WORDS = frozenset(_DISPATCH)
-_STAGE_FIRST_WORDS = frozenset(re.findall(r"[a-z]+", " ".join(n.split()[0] for n in _STAGE_NAMES)))
 _ARROW_CHARS = frozenset("\u2192\u27f6\u2794\u279c\u27a1")
+
+
+def _stage_wordsets() -> dict[str, list[frozenset[str] | None]]:
+    """Each stage name's words (all must occur for the name to), filed under its longest word."""
+    out: dict[str, list[frozenset[str] | None]] = {}
+    for name in _STAGE_NAMES:
+        if name.startswith("s[0-9]"):
+            out.setdefault("s", []).append(None)
+            continue
+        ws = re.findall(r"[a-z]+", name.split("[")[0].replace("\\", "").replace(".", " "))
+        out.setdefault(max(ws, key=len), []).append(frozenset(ws))
+    return out
+
+
+_STAGE_WORDSETS = _stage_wordsets()
+_STAGE_KEYS = frozenset(_STAGE_WORDSETS)
+_S_DIGIT_RE = re.compile(r"(?<![a-z])s[0-9]")
 
 
 def _guarded(rx: re.Pattern[str]) -> re.Pattern[str]:

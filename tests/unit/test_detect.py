@@ -560,3 +560,438 @@ def test_mixed_phrasings(text: str, kind: str | None, is_update: bool) -> None:
     reading = read_message(text)
     assert (reading.stall.kind if reading.stall else None) == kind, (text, reading.stall)
     assert (reading.deal_update is not None) == is_update, (text, reading.deal_update)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Paraphrase families. Each phrasing a second, independently written set caught the reader missing ("have a mull",
+# "pop some bumph over", "no $$ left this FY", "stay as we are"...) was generalised into a vocabulary family or a
+# grammatical frame; these are fresh variants of each, worded differently from anything in the labelled sets, plus hard
+# negatives in the same words (the rep's own deliberation, internal chatter, negations, advice questions).
+# ---------------------------------------------------------------------------------------------------------------------
+
+WIDER_STALLS = [
+    # think_it_over
+    ("Dana at Corvid said she'll have a good think and get back to us next week", 'think_it_over'),
+    ('he wants a bit of a ponder before committing', 'think_it_over'),
+    ('the buyer wants to take it away and have a think', 'think_it_over'),
+    ('"let me mull on it over the weekend" was the reply from Ostler Inc', 'think_it_over'),
+    ("Priyanka says they need a proper think about whether it's the right fit", 'think_it_over'),
+    ("they're in two minds about it tbh", 'think_it_over'),
+    ('CFO at Wexley still making up her mind', 'think_it_over'),
+    ('ops director needs to get his head around the numbers first', 'think_it_over'),
+    ("Mia said she's weighing everything up and will revert", 'think_it_over'),
+    ("'give us a little think and we'll come back' - Harrow Group", 'think_it_over'),
+    ("Jo said they'll go away and digest it", 'think_it_over'),
+    ('the owner wants to let it percolate for a few days', 'think_it_over'),
+    ("Rafi's team said they'll deliberate and revert next week", 'think_it_over'),
+    ('She said: leave it with me for a bit', 'think_it_over'),
+    ("prospect said they're not in a position to decide yet", 'think_it_over'),
+    ('Hal at Sorrento reckons he needs to mull it over with a cuppa', 'think_it_over'),
+    ("Brigid from Halden: 'we'll need a couple of days to reflect'", 'think_it_over'),
+    ("he's gonna mull it and revert by Friday", 'think_it_over'),
+    ('> Thank you for the session. We would like some time to consider the proposal internally.\n- Procurement, Zenith Mills', 'think_it_over'),
+    ("long day. Acme demo ok, Globex asked for SSO docs. Initech's CFO said she wants to chew it over during the break. more tmrw", 'think_it_over'),
+    ('Wanda said they need to sit on it for a week', 'think_it_over'),
+    ('champion says the exec is still deliberating', 'think_it_over'),
+    ('they asked for a few days to think it through, no rush they said', 'think_it_over'),
+    ('"I need to process all this" - Jun at Kaito', 'think_it_over'),
+    ("she's having a think and will ring me Thursday", 'think_it_over'),
+    ('Marco is undecided, wants to sleep on it', 'think_it_over'),
+    # consult_others
+    ('Greta has to have a quick chat with her MD before signing', 'consult_others'),
+    ('he said he needs to square it with his boss first', 'consult_others'),
+    ("they need the board's sign-off before anything moves", 'consult_others'),
+    ("'it's up to the partners really' said the practice manager at Elmtree", 'consult_others'),
+    ('not her call apparently, the finance director decides', 'consult_others'),
+    ('champion needs to get it rubber-stamped by the exec committee', 'consult_others'),
+    ('Sven wants to run it up the chain first', 'consult_others'),
+    ('the buyer needs clearance from head office in Munich', 'consult_others'),
+    ('Tomasz says everyone needs to be on board before they commit', 'consult_others'),
+    ("Nadia said she'll need to convince her CEO", 'consult_others'),
+    ('"I\'ll have a word with the missus" - sole trader at Pembroke Plumbing', 'consult_others'),
+    ('the VP said the final say sits with their CFO', 'consult_others'),
+    ("has to be ok'd by the owners first, she said", 'consult_others'),
+    ("Hiro said he needs to get his director's approval", 'consult_others'),
+    ('needs to take it upstairs before they can commit, per Lars', 'consult_others'),
+    ("she said it's ultimately up to their board", 'consult_others'),
+    ('Quentin has to run it past the other directors', 'consult_others'),
+    ('needs to check w/ the MD first - said the office manager at Brecon Vets', 'consult_others'),
+    ("> I'll need to discuss with my co-founder before we proceed.\n— Aria, Lumen Bakery", 'consult_others'),
+    ('their GM has the final call and wants to review it himself', 'consult_others'),
+    ("Lucia said she needs her partner's go-ahead", 'consult_others'),
+    ('they have to get the trustees to approve it', 'consult_others'),
+    ('the decision sits with group procurement in Zurich', 'consult_others'),
+    ("Pat said he'll socialise it with the leadership team", 'consult_others'),
+    ('needs to go past the steering committee, per Omar', 'consult_others'),
+    # send_info
+    ("Gatekeeper at Nexa said 'flick us some bumf and we'll see'", 'send_info'),
+    ("she said send over the deets and she'll take a look", 'send_info'),
+    ('"can you pop a brochure in the post" was all I got from Wendell', 'send_info'),
+    ('Ravi asked for your company profile and a rate card', 'send_info'),
+    ("Prospect said just put it in an email and they'll review", 'send_info'),
+    ('he wants something he can read before any call', 'send_info'),
+    ('> Kindly share the product brochure and pricing details, we will revert.\nreply from the Meridian purchasing team', 'send_info'),
+    ("Kwame at Ortus: email me your credentials and I'll pass it on", 'send_info'),
+    ("Lola said to forward a datasheet and they'll go from there", 'send_info'),
+    ("they'd rather have some literature first than a meeting", 'send_info'),
+    ("reply from the COO: 'drop me a one-pager, will have a look'", 'send_info'),
+    ('Yusuf - send us the pricing sheet pls, will check internally', 'send_info'),
+    ("Cold call w/ Tavish: 'just send us some info mate'", 'send_info'),
+    ("she asked me to email through a brochure and she'll pass it on", 'send_info'),
+    ('Dmitri wants the case studies emailed before any demo', 'send_info'),
+    ('> Please send your profile and quotation to the email below and we will get back to you.\nstandard reply from Kalinga Steel', 'send_info'),
+    ('they just want some reading material for now', 'send_info'),
+    ("prospect said shoot through the deets and he'll have a look", 'send_info'),
+    ("VP at Soren said to send a deck and they'll circulate it", 'send_info'),
+    ("'put something in writing and we'll consider it' - Ardent Hotels", 'send_info'),
+    # timing
+    ('Hana said ring her after Easter', 'timing'),
+    ("they're in a change freeze until the new year", 'timing'),
+    ('Orla asked us to come back in the new fiscal year', 'timing'),
+    ('our contact said their current agreement runs until June so nothing will happen before then', 'timing'),
+    ('she said call again in the new financial year', 'timing'),
+    ("> We'd like to revisit this after our Q2 replatform.\n- Ops lead, Tern Freight", 'timing'),
+    ('he said to try again closer to year-end', 'timing'),
+    ('nothing moves until after their audit, he said', 'timing'),
+    ('they said after the merger only, ping them in October', 'timing'),
+    ("prospect: 'let's pick this up again after Ramadan'", 'timing'),
+    ('procurement said reach out again after the budget cycle in July', 'timing'),
+    ("Tess said they're entering a code freeze, chat in Feb", 'timing'),
+    ("Harriet said they'll revisit after the festive season", 'timing'),
+    ('buyer said their contract with Gong runs through December, nothing until then', 'timing'),
+    ("they're mid-restructure, asked us to call back in the autumn", 'timing'),
+    ("'try us again in the new year' - Carys, Pemberly", 'timing'),
+    ('Jas said try again after Diwali', 'timing'),
+    ('prospect wants to pick this back up next fiscal year', 'timing'),
+    ("said they're too busy with the launch, check back in Q4", 'timing'),
+    ("it'll have to wait until the new CFO starts in March", 'timing'),
+    # budget
+    ('their capex has been frozen for the rest of the year', 'budget'),
+    ("Helga said funding isn't approved for this FY", 'budget'),
+    ("'honestly it's a bit steep for us' - Marlowe Foods", 'budget'),
+    ('no $$ for new tools till next FY, per their CFO', 'budget'),
+    ('they spent their entire budget on the new ERP, nothing left for us', 'budget'),
+    ("the pricing doesn't stack up for them", 'budget'),
+    ("buyer said our quote is way more than they've got budgeted", 'budget'),
+    ("PO hasn't been approved and he says it won't be this year", 'budget'),
+    ("'a tad pricey for our liking' said the GM at Coralie", 'budget'),
+    ('discretionary spending is on hold across the group, she said', 'budget'),
+    ('Ken said the coffers are empty until the new fiscal year', 'budget'),
+    ('tech freeze at Monarch, nothing gets approved this quarter', 'budget'),
+    ("they've had their budget slashed by 30% this year", 'budget'),
+    ('no funds allocated for this kind of thing, per Ivan', 'budget'),
+    ("Mina said it's a little too expensive for them right now", 'budget'),
+    ('their spend is completely frozen after the acquisition', 'budget'),
+    ('> Unfortunately funds are not available this financial year.\n- Finance, Orrin Council', 'budget'),
+    ("CFO told Seb the budget's been reallocated to hiring", 'budget'),
+    ("the price doesn't work for them, they were thinking half that", 'budget'),
+    ("Lotte says it's beyond what they can afford", 'budget'),
+    ('their software budget was blown on Salesforce this year', 'budget'),
+    # status_quo
+    ("Ines said they're happy with the tools they've got", 'status_quo'),
+    ("they'll stick with the devil they know", 'status_quo'),
+    ("'we'll keep things as they are for now' - Drummond Co", 'status_quo'),
+    ('prospect is keeping their old paper-based process', 'status_quo'),
+    ("Sami said they'll carry on using what they have", 'status_quo'),
+    ('they renewed their current Outreach contract last week', 'status_quo'),
+    ('he said changing providers is too much of a headache', 'status_quo'),
+    ("Ruth said they're content with the setup they've got", 'status_quo'),
+    ('the buyer said a switch would be too disruptive right now', 'status_quo'),
+    ("they re-upped their Gong licence, so that's that", 'status_quo'),
+    ("Mo says they'll continue with their existing in-house system", 'status_quo'),
+    ('Tamsin said their team is sticking with the old spreadsheets', 'status_quo'),
+    ("they'll keep using spreadsheets, said it's good enough", 'status_quo'),
+    ("she said they're comfortable with the CRM they have", 'status_quo'),
+    ("'we'll stay as is for now thanks' - Brookfield Dental", 'status_quo'),
+    ('Aidan said migrating would be too much work for them', 'status_quo'),
+    ('they just renewed their existing Salesloft contract for 3 yrs', 'status_quo'),
+    ("buyer is happy with their legacy system and won't change it", 'status_quo'),
+    ("they're sticking with Excel, said it works for them", 'status_quo'),
+    ("'we're content with how we do things now' - Northgate", 'status_quo'),
+    # no_interest
+    ("she said they don't require this kind of service", 'no_interest'),
+    ("'we're not exploring any new tools' - Vesta Labs", 'no_interest'),
+    ("Colm said it doesn't address a problem they have", 'no_interest'),
+    ("buyer said it's not a pain point for them", 'no_interest'),
+    ('"we don\'t have that problem" was the whole reply from Quorn', 'no_interest'),
+    ('Hollis said nah, not for them', 'no_interest'),
+    ("they said they don't need anything like this", 'no_interest'),
+    ('not a priority for us and never will be - their COO', 'no_interest'),
+    ("the MD said they're not looking at any new vendors", 'no_interest'),
+    ("she said it's not something they'd ever use", 'no_interest'),
+    ('> We are not interested in this service. Please do not contact us again.\n- Admin, Ivory Homes', 'no_interest'),
+    ("Dale said they don't need a tool like this", 'no_interest'),
+    ("'not looking at any vendors in this space' replied the IT lead at Coast", 'no_interest'),
+    ('prospect said nope, not interested', 'no_interest'),
+    ("he said our product doesn't solve any problem they have", 'no_interest'),
+    ("the COO said it's not relevant to them at all", 'no_interest'),
+    # a third batch, written after the rules were settled and checked without changing them first
+    ("Lucia at Pinebrook: 'we'll have a little think over the bank holiday and let you know'", 'think_it_over'),
+    ('Recap: demo went fine, Kenji wants to reflect before moving forward. Sent the deck after.', 'think_it_over'),
+    ('> Thanks, we need a bit of time to weigh this up internally.\n- Harriet, Selby Foods', 'think_it_over'),
+    ("he's still umming and ahhing, wants another week to think", 'think_it_over'),
+    ('CFO said give her a few days to sit with the numbers', 'think_it_over'),
+    ("Bram reckons they'll need a good long think before committing to 3 years", 'think_it_over'),
+    ('Tamsin has to get the nod from her MD before she can sign anything', 'consult_others'),
+    ("'I'll need to run this by our finance director' - Colm, Arden Hotels", 'consult_others'),
+    ("says it's not his decision, the owners sign off on all software", 'consult_others'),
+    ('needs to loop in group IT and get their sign-off first, per Reza', 'consult_others'),
+    ('> The final decision sits with our board, who meet next month.\n— Procurement, Vale Water', 'consult_others'),
+    ('Ikaika wants to have a chat with his business partner before going ahead', 'consult_others'),
+    ("Cold call, Meena at Solis: 'just email over some bumf and I'll take a look'", 'send_info'),
+    ("he said fire over a brochure and he'll pass it to the team", 'send_info'),
+    ("> Could you share some case studies and your pricing sheet? We'll review and revert.\nfrom the Orion Freight ops head", 'send_info'),
+    ('Prospect asked us to put the proposal in writing before any meeting', 'send_info'),
+    ('Darius only wants the one-pager, no call', 'send_info'),
+    ("'get back to us after the summer hols' — Morwenna at Tregothnan", 'timing'),
+    ("they're mid-implementation of a new ERP, asked me to call again in the new year", 'timing'),
+    ('Cora said nothing happens until their new fiscal year starts in April', 'timing'),
+    ('contract with their current vendor runs until September so revisit then', 'timing'),
+    ("buyer said they can't look at anything until after Eid", 'timing'),
+    ("Nadia: 'we've got no money left in the pot this year'", 'budget'),
+    ('their discretionary spending has been frozen by the new CFO', 'budget'),
+    ('Ollie said the price is more than they can justify right now', 'budget'),
+    ("funding wasn't approved for this quarter, per Jo", 'budget'),
+    ("spend is capped at 5k per vendor for them this year and we're way over", 'budget'),
+    ("the cost doesn't work for them, said Wren", 'budget'),
+    ("Pia says they're happy with what they've got, no need to change", 'status_quo'),
+    ("they'll keep their existing setup for another year", 'status_quo'),
+    ("> We've decided to stay with our current provider.\n- Ops, Lanyon Group", 'status_quo'),
+    ('they just re-signed with Salesloft for two years', 'status_quo'),
+    ('Jem said moving vendors would be too disruptive mid-year', 'status_quo'),
+    ("'we don't need a tool like that' was the reply from Corran", 'no_interest'),
+    ("Nell said it's not something they'd use", 'no_interest'),
+    ('> Not interested. Please remove us from your mailing list.\n- Reception, Hale & Co', 'no_interest'),
+    ("Asif said it doesn't really solve any problem they've got", 'no_interest'),
+    ('their COO said no thanks, not a priority and never will be', 'no_interest'),
+]
+
+
+
+@pytest.mark.parametrize(("text", "kind"), WIDER_STALLS)
+def test_wider_paraphrases_are_read_with_their_kind(text: str, kind: str) -> None:
+    reading = read_message(text)
+    assert reading.stall is not None, text
+    assert reading.stall.kind == kind, (text, reading.stall)
+    assert reading.stall.evidence.lower() in text.lower(), (text, reading.stall)
+
+
+WIDER_NOT_STALLS = [
+    "I'll have a mull over the forecast and get back to you",
+    'let me ponder the territory split tonight',
+    'I need a proper think about my Q3 plan',
+    "I'm in two minds about the new deck design",
+    "we'll have a chat with our manager about the comp plan",
+    'I need to square it with my boss before I give a discount',
+    'let me take it upstairs and see if we can do 15%',
+    "I'll put it all in an email for Dana tomorrow",
+    'sending her the pricing sheet and case studies tonight',
+    "I'll send them our company profile after lunch",
+    'can you send me the pricing sheet for the Acme call?',
+    'pls share the rate card with the team',
+    'our budget for swag got slashed',
+    'marketing spend is frozen till Q3, no more events',
+    'sticking with the plan for the offsite',
+    "we're keeping the current commission structure",
+    'team lunch is a bit pricey at that place',
+    'the new office coffee is a bit steep at $6',
+    "T&E funds haven't been approved yet for the conference",
+    'not interested in the fantasy league this year',
+    'not interested in drama today folks',
+    'code freeze starts Friday for the CRM migration, no changes to fields',
+    'nothing happens until the new quota letters land',
+    'our contract with the coffee vendor runs till March',
+    "leave it as is, I'll fix the slide later",
+    "let's stay as we are for the standup time",
+    'keep things as they are in the forecast sheet please',
+    'not my call, ask RevOps',
+    "it's up to the team where we go for drinks",
+    'everyone needs to be comfortable with the new playbook',
+    'no change planned for the pipeline review format',
+    'Ravi said funding is approved, sending the PO Monday',
+    "they're not sticking with the old process, want to move fast",
+    "she said budget isn't a concern, they've got it ring-fenced",
+    "timing isn't a problem for them",
+    "he doesn't need to check with anyone, he's the MD",
+    "they are NOT happy with the spreadsheets they've got, huge pain",
+    'they do have that problem, big time',
+    'Dana asked for a proposal and a reference call',
+    'they want the order form today',
+    'had a chat with their CFO, went great',
+    'walked the board through the business case, they loved it',
+    'the MD signed off, PO coming',
+    "got the board's sign-off yesterday 🎉",
+    'Helix renewed their subscription with us for 2 years 🎉',
+    "they're very interested, wants a call with the team",
+    "how do you handle 'leave it with me'?",
+    "what do you say when they say it's a bit steep?",
+    "any tips when the buyer says it's up to the board?",
+    "I'll have a think about the Q4 territory plan",
+    'let me mull over the draft and ping you',
+    'need to square the numbers with finance before I submit my forecast',
+    'our marketing budget has been slashed again 😭',
+    "the team's buy-in on the new playbook is great",
+    "not my decision, it's up to our CRO",
+    "we're sticking with the old template for QBRs",
+    "pls send the deets for tomorrow's team dinner",
+    'send me the recording from the enablement session',
+    "it's a bit pricey but the venue is great for the offsite",
+    'Dana loved the case studies I sent, wants a call Monday',
+    'their board approved the purchase, contract out today',
+    "Acme's CFO gave us the nod, moving to contracts",
+    "Sent Globex the deck and a one-pager, they'll review with us Thursday",
+    "she doesn't need to get anyone's sign-off, she's the owner",
+    "budget's been approved at Norland 🎉",
+    "they've got budget ring-fenced for this",
+    "they're not happy with the spreadsheets they've got at all",
+    'nothing happens until you log the call in SFDC, team',
+    'code freeze next week so no CRM changes please',
+    "how would you handle 'we're happy with what we've got'?",
+    "tip: when they say 'send me some info', ask what they'd look for",
+    "If they say it's up to the board, ask for a meeting with the board",
+    "I'm going to put it all in writing for the deal desk",
+    'the demo is a bit rough, need to polish it',
+    'not interested in the office fantasy football, thanks',
+    'Greta asked for a proposal by Friday, very keen',
+    "I'll run it up the chain and see if we can discount",
+    'we renewed our Gong licence for the team',
+    'keeping the current setup for the sales floor seating chart',
+    "I'll have a little think about the territory plan over the weekend",
+    'need to get the nod from my manager on the discount',
+    'can you fire over the brochure template for the booth?',
+    'our spend on swag has been frozen lol',
+    "I'm happy with what we've got for the QBR deck",
+    "we'll keep the existing setup for the sales floor",
+    'nothing happens until the comp plans are signed, team',
+    'not interested in the office bake-off, sorry',
+    'the kickoff venue is a bit pricey but fine',
+    'Acme signed! no need to think it over any more 🎉',
+    "budget isn't an issue for Pinebrook, they've got it approved",
+    "how do I respond when they say 'we'll have a think'?",
+    'Sent Meena the case studies and pricing sheet, call booked Tues',
+    'their board approved it yesterday, paperwork today',
+    "Cora's team is not happy with their current vendor at all, wants to move fast",
+    "tip: if they ask for bumf, ask what they'll do with it",
+    "I can't look at anything until after my PTO",
+    'we re-signed the office lease for two years',
+]
+
+
+
+@pytest.mark.parametrize("text", WIDER_NOT_STALLS)
+def test_wider_hard_negatives(text: str) -> None:
+    assert read_message(text).stall is None, (text, read_message(text).stall)
+
+
+# --- who is talking: attributions after the words, quoted emails, labels ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # "my" belongs to the prospect when the line is attributed to them afterwards
+        ("need to sync w/ my co-founder before committing - said the owner of Tern Cafe", "consult_others"),
+        ("I have to run it past my board first — direct quote from the Halcyon CFO", "consult_others"),
+        ("let me think it over this weekend\nthat's from the GM at Ostrava", "think_it_over"),
+        # a quoted email, then where it came from
+        ("> Please share your brochure and price list, we will revert.\nstandard response from the Zed Corp buyer",
+         "send_info"),
+        ("> We cannot take this on before the new financial year.\n— Ops Director, Wexford Mills", "timing"),
+        # a prospect's label and their follow-up make a brush-off theirs
+        ("Corvid Labs: no time for a call, send a one-pager and they'll revert", "send_info"),
+        ("Anya (Brightside Ltd) - email me the deets, will go through and get back", "send_info"),
+        # "didn't get past X" reports X, it does not negate it
+        ("couldn't get past 'just email me something' with their COO", "send_info"),
+    ],
+)
+def test_speaker_found_after_the_words(text: str, kind: str) -> None:
+    reading = read_message(text)
+    assert reading.stall is not None and reading.stall.kind == kind, (text, reading.stall)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need to think it over - from what I saw they want 20% off",  # the rep, then a remark of their own
+        "let me run it past my manager first - per my notes from the call",
+        "can you send me the deck and I'll review it before the QBR",  # a colleague, not a brush-off
+        "Reminder: send me your one-pagers by Friday",
+        "Acme: send them the case studies tomorrow",  # the rep's to-do under a label
+    ],
+)
+def test_no_prospect_voice_without_one(text: str) -> None:
+    assert read_message(text).stall is None, (text, read_message(text).stall)
+
+
+def test_chat_abbreviations_map_back_to_the_message() -> None:
+    reading = read_message("Globex: no $$ left this FY, per their CFO")
+    assert reading.stall is not None and reading.stall.kind == "budget"
+    assert "$$" in reading.stall.evidence
+    reading = read_message("Marlow said nah, not for them")
+    assert reading.stall is not None and reading.stall.kind == "no_interest"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("not interested in the office sweepstake, sorry all", None),  # chatter: needs a prospect to count
+        ("Dana said they're not interested in another dashboard tool", "no_interest"),
+        ("they're not interested in changing how they forecast", "no_interest"),
+        ("timing isn't an issue for Corvid, they want it live in May", None),
+        ("Helix renewed their subscription with us for two more years", None),  # our renewal, not the incumbent's
+        ("they renewed their contract with Gong, so that's that", "status_quo"),
+    ],
+)
+def test_opposites_and_our_own_renewals(text: str, kind: str | None) -> None:
+    reading = read_message(text)
+    assert (reading.stall.kind if reading.stall else None) == kind, (text, reading.stall)
+
+
+# --- the fast path finds exactly what trying every phrasing everywhere finds ------------------------------------------
+
+
+def test_dispatch_finds_what_every_phrasing_finds() -> None:
+    """The reader only tries, at each word, the phrasings that can start with that word and go on with the next one
+    (worked out from the regexes at import, with word lists merged into tries). Trying every phrasing of every kind
+    at every word start must find the same (start, kind, end) candidates on the labelled sets."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from bot.coaching import detect
+
+    reference = {}
+    for kind, pattern in detect._KIND_PATTERNS:
+        alts = sorted(detect._split_top(pattern), key=lambda a: detect._CHECKED_GROUP_RE.search(a) is not None)
+        reference[kind] = re.compile("(?:" + "|".join(alts) + ")")
+    starts = re.compile(r"(?<![a-z'])[a-z]")
+    data = Path(__file__).resolve().parents[1] / "data"
+    texts = [
+        ex["text"]
+        for name in ("deal_channel_messages.yaml", "deal_channel_messages_holdout.yaml")
+        if (data / name).exists()
+        for ex in yaml.safe_load((data / name).read_text(encoding="utf-8"))
+    ]
+    texts += [t for t, _ in WIDER_STALLS] + WIDER_NOT_STALLS
+    assert texts
+    for text in texts:
+        _, clean = detect._clean(text)
+        low, _ = detect._fix_typos(clean.lower(), detect._words_of(clean.lower()))
+        scan = detect._QUOTE_MARK_RE.sub(" ", low)
+        want = set()
+        for s in starts.finditer(scan):
+            for kind, rx in reference.items():
+                m = rx.match(scan, s.start())
+                if m is not None and m.end() > s.start():
+                    want.add((s.start(), kind, m.end()))
+        got = set()
+        for t in detect._TRIGGER_RE.finditer(scan):
+            base, by_next = detect._DISPATCH[t.group()]
+            slot = by_next.get(t.group(1), base)
+            if slot is None:
+                continue
+            rx, kinds = slot.compiled()
+            m = rx.match(scan, t.start())
+            got |= {(t.start(), kind, m.end(gi)) for kind, gi, _ in kinds if m.end(gi) > t.start()}
+        assert got == want, (text, sorted(want - got), sorted(got - want))

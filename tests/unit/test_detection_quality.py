@@ -1,6 +1,11 @@
-"""The reader against the labelled deal-channel set: precision / recall floors per class.
+"""The reader against the labelled deal-channel sets: precision / recall floors per class.
 
-`pytest -s tests/unit/test_detection_quality.py` prints the table; a failure message carries it too.
+- deal_channel_messages.yaml: the set the rules were first written against;
+- deal_channel_messages_holdout.yaml: written independently, in other words (regional English, chat shorthand,
+  quoted emails, stalls buried in long updates). It was then used as development data while widening the rules into
+  vocabulary families, so its figures are optimistic too: the blind measure is a set the rules have never seen.
+
+`pytest -s tests/unit/test_detection_quality.py` prints the tables; a failure message carries them too.
 """
 
 from __future__ import annotations
@@ -15,12 +20,16 @@ from bot.coaching.detect import read_message
 from bot.coaching.evaluation import Evaluation, evaluate, format_table
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "deal_channel_messages.yaml"
+HOLDOUT = Path(__file__).resolve().parents[1] / "data" / "deal_channel_messages_holdout.yaml"
 
 STALL_PRECISION = 0.95
 STALL_RECALL = 0.95
 UPDATE_PRECISION = 0.90
 UPDATE_RECALL = 0.90
 KIND_ACCURACY = 0.90
+# The holdout set reads 1.000 / 1.000 for stalls now; the floors leave room for about three misreads each way.
+HOLDOUT_STALL_PRECISION = 0.97
+HOLDOUT_STALL_RECALL = 0.97
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +45,17 @@ def examples() -> list[dict[str, Any]]:
 def report(examples: list[dict[str, Any]]) -> Evaluation:
     result = evaluate(examples, read_message)
     print("\n" + format_table(result, misreads=60))
+    return result
+
+
+@pytest.fixture(scope="module")
+def holdout_report() -> Evaluation:
+    if not HOLDOUT.exists():
+        pytest.skip(f"holdout set not found: {HOLDOUT}")
+    data = yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))
+    assert isinstance(data, list) and data, "the holdout set should be a non-empty YAML list"
+    result = evaluate(data, read_message)
+    print("\nholdout set:\n" + format_table(result, misreads=60))
     return result
 
 
@@ -59,6 +79,14 @@ def test_deal_updates(report: Evaluation) -> None:
 
 def test_stall_kind_among_true_positives(report: Evaluation) -> None:
     assert report.kind_accuracy >= KIND_ACCURACY, "\n" + format_table(report, misreads=60)
+
+
+def test_holdout_stall_vs_none(holdout_report: Evaluation) -> None:
+    s = holdout_report.score("stall")
+    table = "\n" + format_table(holdout_report, misreads=60)
+    assert s.precision >= HOLDOUT_STALL_PRECISION, table
+    assert s.recall >= HOLDOUT_STALL_RECALL, table
+    assert holdout_report.kind_accuracy >= KIND_ACCURACY, table
 
 
 # --- the scorer itself ---------------------------------------------------------------------------------------------
@@ -100,3 +128,15 @@ def test_empty_classes_do_not_divide_by_zero() -> None:
     assert report.score("stall").precision == 1.0 and report.score("stall").recall == 1.0
     assert report.kind_accuracy == 1.0
     assert "examples: 1" in format_table(report)
+
+
+def test_blind_final_set_reported_honestly():
+    """tests/data/deal_channel_messages_final.yaml was written blind and was never used to tune the rules; its
+    figures on 2026-11-25 were stall precision 0.987, recall 0.894. The bars sit a little under them, as a guard
+    against regressions; tuning against this file would make it worthless as a measurement."""
+    examples = yaml.safe_load((DATA.parent / "deal_channel_messages_final.yaml").read_text())
+    evaluation = evaluate(examples, read_message)
+    table = format_table(evaluation)
+    print(table)
+    stall = evaluation.score("stall")
+    assert stall.precision >= 0.95 and stall.recall >= 0.85, table
