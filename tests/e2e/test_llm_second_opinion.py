@@ -226,3 +226,15 @@ async def test_the_models_stall_stands_in_a_channel_with_known_deals(llm_app, fa
 
     [nudge] = await eventually(nudge_rows)
     assert nudge.rotation_key == "deal:C111:acme" and nudge.guidance_id == "model"
+
+
+async def test_direct_messages_are_never_sent_to_the_model(llm_app, fake_slack, fake_openai):
+    from tests.slack_requests import load_event
+
+    fake_openai.default = answer(kind="stall", stall_kind="think_it_over", guidance=TAILORED)
+    body = load_event("message_im")  # a real DM envelope
+    body["event"]["text"] = "Spoke to Dana at Acme, she wants to think it over. My number is +1 415 555 0134"
+    assert (await llm_app.post_event(body)).status == 200
+    await asyncio.sleep(0.6)
+    assert fake_openai.requests == []
+    assert fake_slack.calls_to("chat.postMessage") == []
