@@ -316,39 +316,12 @@ def _to_original(pos: int, anchors: list[tuple[int, int]] | None) -> int:
 # 2. Stalls
 # ---------------------------------------------------------------------------------------------------------------------
 
-def _split_top(pattern: str) -> list[str]:
-    """Split a regex at its top-level '|'."""
-    alts: list[str] = []
-    cur: list[str] = []
+def _structure(pattern: str, start: int = 0):  # type: ignore[no-untyped-def]
+    """Yield (index, char, depth) for each regex metacharacter that matters for grouping: '(' , ')' and '|' outside
+    character classes and escapes; depth is the nesting before an '(' and after a ')'."""
     depth = 0
     in_class = escaped = False
-    for ch in pattern:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            alts.append("".join(cur))
-            cur = []
-            continue
-        cur.append(ch)
-    alts.append("".join(cur))
-    return alts
-
-
-def _group_end(pattern: str, at: int) -> int:
-    """Index of the ')' closing the group that opens at pattern[at] (-1 if none)."""
-    depth = 0
-    in_class = escaped = False
-    for i in range(at, len(pattern)):
+    for i in range(start, len(pattern)):
         ch = pattern[i]
         if escaped:
             escaped = False
@@ -358,12 +331,31 @@ def _group_end(pattern: str, at: int) -> int:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        elif ch in "()|":
+            if ch == ")":
+                depth -= 1
+            yield i, ch, depth
+            if ch == "(":
+                depth += 1
+
+
+def _split_top(pattern: str) -> list[str]:
+    """Split a regex at its top-level '|'."""
+    alts: list[str] = []
+    begin = 0
+    for i, ch, depth in _structure(pattern):
+        if ch == "|" and depth == 0:
+            alts.append(pattern[begin:i])
+            begin = i + 1
+    alts.append(pattern[begin:])
+    return alts
+
+
+def _group_end(pattern: str, at: int) -> int:
+    """Index of the ')' closing the group that opens at pattern[at] (-1 if none)."""
+    for i, ch, depth in _structure(pattern, at):
+        if ch == ")" and depth == 0:
+            return i
     return -1
 
 
