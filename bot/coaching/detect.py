@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from re import _constants as sc  # type: ignore[attr-defined]  # regex internals: Python >= 3.11, as required
+from re import _parser as sp  # type: ignore[attr-defined]
 from decimal import Decimal, InvalidOperation
 
 from bot.coaching.models import DealUpdate, Reading, Stall, StallKind
@@ -1177,6 +1179,22 @@ _KIND_PATTERNS: tuple[tuple[StallKind, str], ...] = (
 # of them with a trie-shaped regex, and try only the alternatives that can start with the word found, at that spot.
 
 
+def _class_chars(items, stops) -> list[str] | None:  # type: ignore[no-untyped-def]
+    """The characters a small parsed character class [...] matches (a word-stop category reads as a space);
+    None when it is too large or holds something else."""
+    chars: list[str] = []
+    for iop, iav in items:
+        if iop is sc.LITERAL:
+            chars.append(chr(iav))
+        elif iop is sc.RANGE:
+            chars.extend(chr(c) for c in range(iav[0], iav[1] + 1))
+        elif iop is sc.CATEGORY and iav in stops:
+            chars.append(" ")
+        else:
+            return None
+    return chars if len(chars) <= 12 else None
+
+
 class _Unknown(Exception):
     pass
 
@@ -1187,15 +1205,6 @@ def _first_words(pattern: str, budget: int = 20000, *, skip_leading: bool = Fals
     With skip_leading, non-letters before the first word are passed over: the result is then a set of words one of
     which every match contains (good for gating), but no longer says where a match starts.
     """
-    try:
-        from re import _constants as sc  # type: ignore[attr-defined]
-        from re import _parser as sp  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - older layouts
-        try:
-            import sre_constants as sc  # type: ignore[no-redef]
-            import sre_parse as sp  # type: ignore[no-redef]
-        except ImportError:
-            return None
     letters = frozenset("abcdefghijklmnopqrstuvwxyz")
     stops = {getattr(sc, n) for n in ("CATEGORY_SPACE", "CATEGORY_DIGIT", "CATEGORY_NOT_WORD") if hasattr(sc, n)}
     bounds = {getattr(sc, n) for n in ("AT_BOUNDARY", "AT_END", "AT_END_LINE", "AT_END_STRING") if hasattr(sc, n)}
@@ -1242,17 +1251,8 @@ def _first_words(pattern: str, budget: int = 20000, *, skip_leading: bool = Fals
             for alt in av[1]:
                 walk(list(alt), 0, prefix, nxt)
         elif op is sc.IN:
-            chars: list[str] = []
-            for iop, iav in av:
-                if iop is sc.LITERAL:
-                    chars.append(chr(iav))
-                elif iop is sc.RANGE:
-                    chars.extend(chr(c) for c in range(iav[0], iav[1] + 1))
-                elif iop is sc.CATEGORY and iav in stops:
-                    chars.append(" ")
-                else:
-                    raise _Unknown
-            if len(chars) > 12:
+            chars = _class_chars(av, stops)
+            if chars is None:
                 raise _Unknown
             if any(c not in letters for c in chars) and not leading(prefix, nxt):
                 finish(prefix)
@@ -1296,11 +1296,6 @@ def _first_two_words(pattern: str) -> dict[str, set[str]] | None:
     Works forward over sets of states, (stage, letters so far) -> the possible first words: stage 0 reads the first
     word, 1 the gap after it, 2 the second word. Repeats are followed to at most two more rounds than required, as in
     _first_words."""
-    try:
-        from re import _constants as sc  # type: ignore[attr-defined]
-        from re import _parser as sp  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - older layouts
-        return None
     letters = frozenset("abcdefghijklmnopqrstuvwxyz")
     stops = {getattr(sc, n) for n in ("CATEGORY_SPACE", "CATEGORY_DIGIT", "CATEGORY_NOT_WORD") if hasattr(sc, n)}
     bounds = {getattr(sc, n) for n in ("AT_BOUNDARY", "AT_END", "AT_END_LINE", "AT_END_STRING") if hasattr(sc, n)}
@@ -1369,18 +1364,8 @@ def _first_two_words(pattern: str) -> dict[str, set[str]] | None:
                 for key, w1s in seq(list(alt), states).items():
                     add(new, key, w1s)
         elif op is sc.IN:
-            chars: list[str] = []
-            for iop, iav in av:
-                if iop is sc.LITERAL:
-                    chars.append(chr(iav))
-                elif iop is sc.RANGE:
-                    chars.extend(chr(c) for c in range(iav[0], iav[1] + 1))
-                elif iop is sc.CATEGORY and iav in stops:
-                    chars.append(" ")
-                else:
-                    unknown(states)
-                    return {}
-            if len(chars) > 12:
+            chars = _class_chars(av, stops)
+            if chars is None:
                 unknown(states)
                 return {}
             for (stage, prefix), w1s in states.items():
