@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.coaching.library import Exercise
+from bot.coaching.models import RepDaily
 from bot.daily_exercises import DailyExercises
 from bot.slack.exercise_blocks import (
     ANOTHER_ACTION, DONE_ACTION, HOW_IT_FELT, REFLECTION_VIEW, SKIP_ACTION, WHAT_ASKED, exercise_message,
@@ -26,27 +29,43 @@ def _where(body: dict[str, Any]) -> tuple[str, str]:
     return str(channel), str(ts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Pressed:
+    """A button on an exercise DM, resolved to its delivery and exercise."""
+
+    channel: str
+    ts: str
+    delivery_id: int
+    rep: RepDaily
+    day: date
+    exercise: Exercise
+
+
 def register(app: AsyncApp, daily: DailyExercises) -> None:
     library = daily.library
 
-    async def _delivery(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    async def pressed(body: dict[str, Any], action: dict[str, Any]) -> _Pressed | None:
+        """None for a DM we have no record of, or an exercise since removed from prompts/ (nothing to do)."""
         channel, ts = _where(body)
-        return channel, ts, await daily.find_delivery(dm_channel=channel, message_ts=ts)
+        found = await daily.find_delivery(dm_channel=channel, message_ts=ts)
+        try:
+            exercise = library.exercise(action.get("value", ""))
+        except KeyError:
+            log.info("button for unknown exercise %r ignored", action.get("value"))
+            return None
+        if found is None:
+            return None
+        delivery_id, rep, day = found
+        return _Pressed(channel=channel, ts=ts, delivery_id=delivery_id, rep=rep, day=day, exercise=exercise)
 
     @app.action(DONE_ACTION)
     async def on_done(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        channel, ts, found = await _delivery(body)
-        if found is None:
-            return
-        delivery_id, _rep, _day = found
-        try:
-            exercise = library.exercise(action.get("value", ""))
-        except KeyError:
+        if (button := await pressed(body, action)) is None:
             return
         await client.views_open(trigger_id=body["trigger_id"],
-                                view=reflection_modal(delivery_id=delivery_id, channel=channel, ts=ts,
-                                                      exercise=exercise))
+                                view=reflection_modal(delivery_id=button.delivery_id, channel=button.channel,
+                                                      ts=button.ts, exercise=button.exercise))
 
     @app.view(REFLECTION_VIEW)
     async def on_reflection(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
@@ -76,27 +95,22 @@ def register(app: AsyncApp, daily: DailyExercises) -> None:
     @app.action(SKIP_ACTION)
     async def on_skip(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        channel, ts, found = await _delivery(body)
-        if found is None:
+        if (button := await pressed(body, action)) is None:
             return
-        delivery_id, rep, day = found
-        await daily.skip(delivery_id=delivery_id, now=datetime.now(UTC))
-        exercise = library.exercise(action.get("value", ""))
-        message = exercise_message(exercise, streak=await daily.streak_for(rep, day),
+        await daily.skip(delivery_id=button.delivery_id, now=datetime.now(UTC))
+        message = exercise_message(button.exercise, streak=await daily.streak_for(button.rep, button.day),
                                    state="Skipped for today. See you at the next one.")
-        await client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
+        await client.chat_update(channel=button.channel, ts=button.ts, text=message.text, blocks=message.blocks)
 
     @app.action(ANOTHER_ACTION)
     async def on_another(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
                          ) -> None:
         await ack()
-        channel, ts, found = await _delivery(body)
-        if found is None:
+        if (button := await pressed(body, action)) is None:
             return
-        delivery_id, rep, day = found
-        exercise = await daily.another(delivery_id=delivery_id, rep=rep, current_id=action.get("value"))
-        message = exercise_message(exercise, streak=await daily.streak_for(rep, day))
-        await client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
+        exercise = await daily.another(delivery_id=button.delivery_id, rep=button.rep, current_id=button.exercise.id)
+        message = exercise_message(exercise, streak=await daily.streak_for(button.rep, button.day))
+        await client.chat_update(channel=button.channel, ts=button.ts, text=message.text, blocks=message.blocks)
 
     @app.event("user_change")
     async def on_user_change(event: dict[str, Any], body: dict[str, Any]) -> None:
