@@ -1,9 +1,9 @@
-"""The labelled set through the rules alone and through rules + a model, side by side.
+"""A corpus split through the reader alone and through the reader + a model, side by side.
 
-    .venv/bin/python -m bench.llm_eval                      # uses OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL
+    .venv/bin/python -m bench.llm_eval --split dev          # uses OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL
     .venv/bin/python -m bench.llm_eval --base-url http://localhost:11434/v1 --model llama3.1:8b
 
-With no model configured it prints the rules' figures and how many messages the pre-filter would send.
+With no model configured it prints the reader's figures and how many messages would be sent to a model.
 """
 
 from __future__ import annotations
@@ -13,16 +13,14 @@ import asyncio
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
-from bot.app import build_model_coach, load_prompts
+from bot.app import build_model_coach, build_reader, load_prompts
 from bot.coach import Coach
-from bot.coaching.detect import read_message
-from bot.coaching.evaluation import evaluate
 from bot.coaching.second_opinion import worth_a_second_opinion
+from bot.reading.corpus import load_corpus
+from bot.reading.evaluation import evaluate, format_figures
 from bot.settings import load_settings
 
-LABELLED = Path(__file__).resolve().parents[1] / "tests" / "data" / "deal_channel_messages.yaml"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 
 
 class _NoBudget:
@@ -33,56 +31,42 @@ class _NoBudget:
         return None
 
 
-def side_by_side(rules, combined) -> str:  # type: ignore[no-untyped-def]
-    lines = [f"{'class':<16}{'rules P':>9}{'rules R':>9}{'+model P':>10}{'+model R':>10}{'support':>9}",
-             "-" * 63]
-    for score in rules.classes:
-        other = combined.score(score.label) if combined else None
-        model_p = f"{other.precision:>10.3f}" if other else f"{'-':>10}"
-        model_r = f"{other.recall:>10.3f}" if other else f"{'-':>10}"
-        lines.append(f"{score.label:<16}{score.precision:>9.3f}{score.recall:>9.3f}{model_p}{model_r}"
-                     f"{score.support:>9}")
-    return "\n".join(lines)
-
-
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--base-url")
     parser.add_argument("--model")
+    parser.add_argument("--split", default="dev", choices=("train", "dev", "test"))
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
     overrides = {k: v for k, v in {"openai_base_url": args.base_url, "openai_model": args.model}.items() if v}
     settings = load_settings(**overrides)
-    examples = yaml.safe_load(LABELLED.read_text())
-    rules_readings = {ex["text"]: read_message(ex["text"]) for ex in examples}
-    sent = [ex for ex in examples if worth_a_second_opinion(ex["text"], rules_readings[ex["text"]])]
-    rules_eval = evaluate(examples, lambda text: rules_readings[text])
-
-    combined_eval = None
+    rows = [e for e in load_corpus(CORPUS / "raw", splits=CORPUS / "splits.csv") if e.split == args.split]
+    reader = build_reader(settings)
+    readings = dict(zip((e.text for e in rows), reader.reader.read_many([e.text for e in rows])))
+    sent = [e for e in rows if worth_a_second_opinion(readings[e.text])]
+    alone, _, _ = evaluate(rows, lambda texts: [readings[t] for t in texts], reader.reader.stages)
+    print(f"{args.split}: {len(rows)} messages; {len(sent)} ({len(sent) / len(rows):.0%}) would be sent to a model")
+    print(format_figures("reader alone", alone))
+    if not settings.llm_enabled:
+        print("no model configured (OPENAI_API_KEY / OPENAI_BASE_URL): the reader only")
+        return 0
+    coach = Coach(library=load_prompts(settings), repository=None, reader=reader,  # type: ignore[arg-type]
+                  advisor=build_model_coach(settings, None, usage=_NoBudget()))
+    limit = asyncio.Semaphore(args.concurrency)
+    combined: dict[str, object] = {}
     outcomes: Counter[str] = Counter()
-    if settings.llm_enabled:
-        library = load_prompts(settings)
-        coach = Coach(library=library, repository=None, advisor=build_model_coach(settings, None, usage=_NoBudget()))  # type: ignore[arg-type]
-        limit = asyncio.Semaphore(args.concurrency)
-        combined: dict[str, object] = {}
 
-        async def one(text: str) -> None:
-            async with limit:
-                consulted = await coach.consult(team_id="eval", text=text, rules=rules_readings[text],
-                                                deadline_s=settings.llm_timeout_s)
-            combined[text] = consulted.reading
-            outcomes[consulted.opinion.outcome if consulted.opinion else "not_sent"] += 1
+    async def one(text: str) -> None:
+        async with limit:
+            consulted = await coach.consult(team_id="eval", text=text, rules=readings[text],
+                                            deadline_s=settings.llm_timeout_s)
+        combined[text] = consulted.reading
+        outcomes[consulted.opinion.outcome if consulted.opinion else "not_sent"] += 1
 
-        await asyncio.gather(*(one(ex["text"]) for ex in examples))
-        combined_eval = evaluate(examples, lambda text: combined[text])
-
-    print(f"labelled set: {len(examples)} messages; the pre-filter sends {len(sent)} "
-          f"({len(sent) / len(examples):.0%}) to the model")
-    print(side_by_side(rules_eval, combined_eval))
-    if combined_eval is None:
-        print("no model configured (OPENAI_API_KEY / OPENAI_BASE_URL): rules only")
-    else:
-        print(f"model ({settings.openai_model}) answers: " + ", ".join(f"{k} {v}" for k, v in outcomes.items()))
+    await asyncio.gather(*(one(e.text) for e in rows))
+    both, _, _ = evaluate(rows, lambda texts: [combined[t] for t in texts], reader.reader.stages)  # type: ignore[misc]
+    print(format_figures("reader + model", both))
+    print(f"model ({settings.openai_model}) answers: " + ", ".join(f"{k} {v}" for k, v in outcomes.items()))
     return 0
 
 

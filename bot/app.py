@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from aiohttp import ClientSession, ClientTimeout, web
@@ -14,6 +15,9 @@ from bot.coach import Coach
 from bot.daily_exercises import DailyExercises, DailyTimings
 from bot.coaching.library import PromptLibrary, default_prompts_dir, load_library
 from bot.llm.prompt_file import load_prompt_file
+from bot.observability import Metrics, Readiness, check_slack_auth
+from bot.reading.batching import BatchingReader
+from bot.reading.reader import load_reader
 from bot.settings import Settings
 from bot.slack.bolt_app import build_bolt_app, build_web_app
 from bot.slack.client import make_web_client
@@ -53,6 +57,11 @@ def build_model_coach(settings: Settings, sessions, usage=None):  # type: ignore
     )
 
 
+def build_reader(settings: Settings) -> BatchingReader:
+    """The learned reader (the embedding model loads once per process), or the rules reader where it can't."""
+    return BatchingReader(load_reader(prompts_dir=settings.prompts_dir, threads=settings.reader_threads))
+
+
 @dataclass
 class Heartful:
     settings: Settings
@@ -61,19 +70,37 @@ class Heartful:
     coach: Coach
     daily: DailyExercises
     bolt_app: AsyncApp
+    metrics: Metrics
+    readiness: Readiness
+    _slack_check: asyncio.Task | None = field(default=None, repr=False)
 
     def ticker(self) -> ExerciseTicker:
         return ExerciseTicker(self.daily, interval_s=self.settings.daily_tick_s)
 
-    def web_app(self) -> web.Application:
-        """The HTTP server: opens the shared Slack HTTP session on startup, closes everything on cleanup."""
-        app = build_web_app(self.bolt_app)
+    def web_app(self, *, check_slack_at_start: bool = False, slack_routes: bool = True) -> web.Application:
+        """The HTTP server: opens the shared Slack HTTP session on startup (and, for `serve`, asks Slack who we are:
+        /readyz and the workspace check depend on it); `close()` ends everything. Socket Mode serves only the
+        health routes (slack_routes=False)."""
+        app = build_web_app(self.bolt_app, signing_secret=self.settings.slack_signing_secret, metrics=self.metrics,
+                            readiness=self.readiness, read_timeout_s=self.settings.http_read_timeout_s,
+                            slack_routes=slack_routes)
 
         async def _open(_app: web.Application) -> None:
             await self.open()
+            if check_slack_at_start:
+                self.start_slack_check()
 
         app.on_startup.append(_open)
         return app
+
+    def start_slack_check(self, *, first_delay_s: float = 1.0) -> asyncio.Task:
+        """auth.test in the background, retried with backoff while Slack is unreachable; never raises. Its result is
+        `readiness.identity` (our team: requests for any other are ignored) and the slack_auth check of /readyz."""
+        if self._slack_check is None:
+            self._slack_check = asyncio.get_running_loop().create_task(check_slack_auth(
+                self.bolt_app.client, self.readiness, app_id=self.settings.slack_app_id, first_delay_s=first_delay_s,
+            ))
+        return self._slack_check
 
     async def open(self) -> None:
         """One pooled HTTP session for every Web API call (slack_sdk opens a new one per call otherwise).
@@ -83,11 +110,14 @@ class Heartful:
             client.session = ClientSession(timeout=ClientTimeout(total=client.timeout))
 
     async def close(self) -> None:
+        if self._slack_check is not None and not self._slack_check.done():
+            self._slack_check.cancel()
         client = self.bolt_app.client
         if client.session is not None:
             await client.session.close()
             client.session = None
         await self.engine.dispose()
+        self.coach.reader.close()
 
 
 def build_heartful(
@@ -95,10 +125,11 @@ def build_heartful(
 ) -> Heartful:
     """Assemble the app. The database must already be upgraded (`heartful db upgrade`; `serve` does it first)."""
     library = library or load_prompts(settings)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     sessions = create_sessionmaker(engine)
     repository = Repository(sessions)
-    coach = Coach(library=library, repository=repository, advisor=build_model_coach(settings, sessions),
+    coach = Coach(library=library, repository=repository, reader=build_reader(settings),
+                  advisor=build_model_coach(settings, sessions),
                   advisor_timeout_s=settings.llm_timeout_s)
     client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     daily = DailyExercises(
@@ -108,7 +139,9 @@ def build_heartful(
             send_interval=settings.daily_send_interval_ms / 1000,
         ),
     )
+    metrics = Metrics()
     bolt_app = build_bolt_app(coach=coach, daily=daily, client=client, signing_secret=settings.slack_signing_secret,
-                              process_before_response=process_before_response)
+                              process_before_response=process_before_response, metrics=metrics)
     return Heartful(settings=settings, engine=engine, repository=repository, coach=coach, daily=daily,
-                    bolt_app=bolt_app)
+                    bolt_app=bolt_app, metrics=metrics,
+                    readiness=Readiness(engine, database_timeout_s=settings.readyz_db_timeout_s))

@@ -1,4 +1,5 @@
-"""The `heartful` command (also `python -m bot`): serve · shell · try · exercises run-due · manifest · db upgrade."""
+"""The `heartful` command (also `python -m bot`): serve · shell · try · eval · train · exercises run-due · manifest ·
+db upgrade."""
 
 from __future__ import annotations
 
@@ -50,12 +51,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     library = load_prompts(settings)  # validate the prompt files before touching anything else
     _upgrade(settings)
     if settings.socket_mode:
-        return asyncio.run(_serve_socket_mode(settings, library))
+        return asyncio.run(_serve_socket_mode(settings, library, host=args.host, port=args.port))
 
     from aiohttp import web
 
     heartful = build_heartful(settings, library=library)
-    web_app = heartful.web_app()
+    # auth.test at start, retried while Slack is unreachable: our team id, and /readyz's slack_auth check.
+    web_app = heartful.web_app(check_slack_at_start=True)
     ticker = heartful.ticker()
 
     async def _start_ticker(_app: web.Application) -> None:
@@ -72,7 +74,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _serve_socket_mode(settings: Settings, library) -> int:  # type: ignore[no-untyped-def]
+async def _serve_socket_mode(settings: Settings, library, *, host: str, port: int) -> int:  # type: ignore
+    from aiohttp import web
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
     from slack_sdk.errors import SlackApiError
 
@@ -88,14 +91,26 @@ async def _serve_socket_mode(settings: Settings, library) -> int:  # type: ignor
         raise CliError(f"Slack refused the Socket Mode connection ({code}); check SLACK_APP_TOKEN "
                        "(README.md, section 'Socket Mode')") from None
     await heartful.open()
+    heartful.start_slack_check()
     handler = AsyncSocketModeHandler(heartful.bolt_app, settings.slack_app_token)
+    heartful.readiness.socket_client = handler.client  # /readyz: is the WebSocket connected?
+    # No events come over HTTP in Socket Mode, but the health routes do: /healthz, /readyz, /metrics.
+    runner = web.AppRunner(heartful.web_app(slack_routes=False), access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as error:
+        await runner.cleanup()
+        await heartful.close()
+        raise CliError(f"could not listen on {host}:{port} for /healthz and /readyz: {error.strerror}") from None
     ticker = heartful.ticker()
     ticker.start()
-    log.info("Heartful connecting to Slack over Socket Mode")
+    log.info("Heartful connecting to Slack over Socket Mode; health on http://%s:%d/readyz", host, port)
     try:
         await handler.start_async()
     finally:
         ticker.shutdown()
+        await runner.cleanup()
         await heartful.close()
     return 0
 
@@ -104,6 +119,8 @@ def _describe(reading) -> list[str]:  # type: ignore[no-untyped-def]
     lines: list[str] = []
     if reading.stall:
         lines.append(f"Stall: {reading.stall.kind} (\"{reading.stall.evidence}\")")
+    if reading.chase:
+        lines.append("Chase: the rep's own pressure on the prospect")
     if reading.deal_name:
         lines.append(f"Deal: {reading.deal_name}")
     if reading.deal_update:
@@ -114,13 +131,21 @@ def _describe(reading) -> list[str]:  # type: ignore[no-untyped-def]
             "next step": update.next_step, "outcome": update.outcome,
         }
         lines.append("Deal update: " + ", ".join(f"{k}: {v}" for k, v in fields.items() if v is not None))
-    return lines or ["Nothing: no stall and no deal update."]
+    return lines or ["Nothing: no stall, no chase and no deal update."]
+
+
+def _describe_reader(reader, reading) -> list[str]:  # type: ignore[no-untyped-def]
+    """Which reader, which step decided, and the probabilities behind it."""
+    lines = [f"Reader: {reader.name}", f"Decided by: {reading.decided_by}"]
+    if reading.probabilities:
+        top = sorted(reading.probabilities.items(), key=lambda kv: -kv[1])
+        lines.append("Probabilities: " + ", ".join(f"{k} {v:.2f}" for k, v in top if v >= 0.01))
+    return lines
 
 
 def cmd_try(args: argparse.Namespace) -> int:
-    from bot.app import build_model_coach, load_prompts
+    from bot.app import build_model_coach, build_reader, load_prompts
     from bot.coach import Coach
-    from bot.coaching.detect import read_message
     from bot.coaching.guidance import compose_nudge
     from bot.slack.blocks import nudge_message
 
@@ -129,24 +154,25 @@ def cmd_try(args: argparse.Namespace) -> int:
         raise CliError('give the message to read, e.g. heartful try "she wants to think it over"', EXIT_USAGE)
     settings = load_settings()
     library = load_prompts(settings)
-    rules = read_message(text)
+    reader = build_reader(settings)
+    rules = reader.read_now(text)
     reading, guidance = rules, None
-    lines: list[str] = []
+    lines: list[str] = _describe_reader(reader, rules)
     if args.llm:
         if not settings.llm_enabled:
             raise settings_error("OPENAI_API_KEY", "is not set (nor OPENAI_BASE_URL): --llm needs a model")
         model_coach = build_model_coach(settings, None, usage=_NoBudget())
-        coach = Coach(library=library, repository=None, advisor=model_coach)  # type: ignore[arg-type]
+        coach = Coach(library=library, repository=None, reader=reader, advisor=model_coach)  # type: ignore[arg-type]
         consulted = asyncio.run(coach.consult(team_id="try", text=text, rules=rules, deadline_s=settings.llm_timeout_s))
         reading, guidance = consulted.reading, consulted.guidance
-        lines.append("Rules:")
+        lines.append("Reader:")
         lines.extend("  " + line for line in _describe(rules))
         opinion = consulted.opinion
         lines.append(f"Model ({settings.openai_model}):")
         if opinion is None:
-            lines.append("  not asked: the pre-filter found nothing a model could add (ordinary chatter)")
+            lines.append("  not asked: the reader is sure this is ordinary chatter")
         elif opinion.reading is None:
-            lines.append(f"  no usable answer ({opinion.outcome}); the rules stand")
+            lines.append(f"  no usable answer ({opinion.outcome}); the reader's answer stands")
         else:
             model = opinion.reading
             lines.append(f"  {model.kind}" + (f" {model.stall_kind}" if model.stall_kind else "")
@@ -165,9 +191,48 @@ def cmd_try(args: argparse.Namespace) -> int:
         lines.append("Reply in the thread:")
         lines.extend("  " + line for line in nudge_message(nudge).text.splitlines())
     if reading.is_empty:
-        lines.append("Nothing to coach here: no stall and no deal update. Heartful stays quiet.")
+        lines.append("Nothing to coach here: no stall, no chase and no deal update. Heartful stays quiet.")
     print("\n".join(lines))
     return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Per-class precision and recall and a confusion matrix for any labelled file or folder of the corpus."""
+    from bot.reading.corpus import CorpusError, load_corpus, load_file
+    from bot.reading.evaluation import evaluate, format_confusion, format_figures
+    from bot.reading.reader import load_reader
+
+    path = Path(args.path)
+    try:
+        if path.is_dir():
+            splits = path.parent / "splits.csv"
+            rows = load_corpus(path, splits=splits if args.split else None)
+            if args.split:
+                rows = [e for e in rows if e.split == args.split]
+        elif path.is_file():
+            rows = load_file(path)
+        else:
+            raise CliError(f"no such file or folder: {path}", EXIT_USAGE)
+    except CorpusError as exc:
+        raise CliError(str(exc).splitlines()[0], EXIT_USAGE) from None
+    settings = load_settings()
+    reader = load_reader(prompts_dir=settings.prompts_dir, threads=settings.reader_threads)
+    overall, parts, wrong = evaluate(rows, reader.read_many, reader.stages)
+    print(f"reader: {reader.name}")
+    print(format_figures("all", overall))
+    for name, fig in parts.items():
+        print(format_figures(name, fig))
+    print(format_confusion(overall))
+    if args.show_errors:
+        for e, r in wrong[: args.show_errors]:
+            print(f"- {e.id} gold {e.kind or e.label} read {r.stall.kind if r.stall else 'chase' if r.chase else 'deal_update' if r.deal_update else 'other'}: {e.text[:140]!r}")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from bot.reading.train import main as train_main
+
+    return train_main([*(["--no-blind"] if args.no_blind else [])])
 
 
 class _NoBudget:
@@ -256,7 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the app (Socket Mode when SLACK_APP_TOKEN is set, else HTTP)")
     serve.add_argument("--port", type=int, default=3000)
-    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: %(default)s; 0.0.0.0 for every interface)")
     serve.set_defaults(handler=cmd_serve)
 
     try_ = commands.add_parser("try", help="show what the coach sees in a message and the reply it would post")
@@ -267,6 +333,16 @@ def build_parser() -> argparse.ArgumentParser:
     shell = commands.add_parser("shell", help="a deal channel in the terminal: try Heartful without Slack")
     shell.add_argument("--db", default="heartful-shell.db", help="SQLite file for the shell (default: %(default)s)")
     shell.set_defaults(handler=cmd_shell)
+
+    eval_ = commands.add_parser("eval", help="score the reader on a labelled file or corpus folder")
+    eval_.add_argument("path", help="a corpus YAML file, or a folder of them (data/corpus/raw)")
+    eval_.add_argument("--split", choices=("train", "dev", "test"), help="only rows of this split (folders only)")
+    eval_.add_argument("--show-errors", type=int, default=0, metavar="N", help="print the first N rows read wrongly")
+    eval_.set_defaults(handler=cmd_eval)
+
+    train = commands.add_parser("train", help="retrain the reader's head from data/corpus (seeded, reproducible)")
+    train.add_argument("--no-blind", action="store_true", help="don't print the blind test split's figures")
+    train.set_defaults(handler=cmd_train)
 
     manifest = commands.add_parser("manifest", help="print the Slack app manifest")
     manifest.add_argument("--http", metavar="URL", help="fill in request URLs for HTTP mode instead of Socket Mode")

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
-from bot.coaching.detect import read_message
 from bot.coaching.guidance import Nudge, compose_nudge, next_care_question
 from bot.coaching.library import CareQuestion, Guidance, PromptLibrary
 from bot.coaching.second_opinion import Opinion, combine, guidance_is_acceptable, worth_a_second_opinion
-from bot.coaching.models import ChannelSettings, Deal, ReplyMode, Reading, TimelineEntry
+from bot.coaching.models import ChannelSettings, Deal, DealUpdate, ReplyMode, Reading, TimelineEntry
 from bot.coaching.situations import RhythmAdvice, rhythm_advice
-from bot.storage.repository import Repository
+from bot.reading.batching import BatchingReader
+from bot.storage.repository import RecordedUpdate, Repository
 
 log = logging.getLogger(__name__)
 
@@ -89,28 +90,93 @@ class DealAnswer:
     timeline: list[TimelineEntry]
 
 
+class UnknownUpdate(Exception):
+    """No such recorded update in this workspace and channel."""
+
+
+class NotYourUpdate(Exception):
+    """Only the person who posted an update may fix it."""
+
+    def __init__(self, poster: str | None) -> None:
+        super().__init__(poster)
+        self.poster = poster
+
+
+class InvalidFix(Exception):
+    """What is wrong with a submitted fix, by field: name, stage, amount, currency, next_step, outcome."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+FIX_OUTCOMES = ("open", "won", "lost")
+MAX_AMOUNT = Decimal(10) ** 12
+FIX_LENGTHS = {"name": 120, "stage": 80, "next_step": 300}
+
+
+def parse_deal_fix(values: Mapping[str, str | None]) -> DealUpdate:
+    """A fix as submitted (plain strings, any may be blank) to the fields it sets; InvalidFix says what to change.
+    Outcome "open" means the update closes nothing."""
+    text = {field: (values.get(field) or "").strip() for field in ("name", "stage", "next_step")}
+    errors: dict[str, str] = {}
+    if not text["name"]:
+        errors["name"] = "Name the deal."
+    for field, limit in FIX_LENGTHS.items():
+        if len(text[field]) > limit:
+            errors[field] = f"Keep this to {limit} characters (it has {len(text[field])})."
+    amount = None
+    if raw_amount := (values.get("amount") or "").strip().replace(",", ""):
+        try:
+            amount = Decimal(raw_amount)
+        except InvalidOperation:
+            errors["amount"] = "Write the amount as a number, e.g. 45000."
+        else:
+            if not amount.is_finite() or not 0 <= amount < MAX_AMOUNT:
+                errors["amount"] = "The amount must be at least 0 and less than 1,000,000,000,000."
+            elif amount != amount.quantize(Decimal("0.01")):
+                errors["amount"] = "Use at most two decimal places."
+    currency = (values.get("currency") or "").strip().upper()
+    if currency and not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+        errors["currency"] = "Use a three-letter currency code, e.g. USD."
+    elif currency and not raw_amount:
+        errors["currency"] = "Add an amount, or clear the currency."
+    outcome = values.get("outcome") or "open"
+    if outcome not in FIX_OUTCOMES:
+        errors["outcome"] = "Choose open, won or lost."
+    if errors:
+        raise InvalidFix(errors)
+    fields = DealUpdate(deal_name=text["name"], stage=text["stage"] or None, amount=amount,
+                        currency=currency or None, next_step=text["next_step"] or None,
+                        outcome=None if outcome == "open" else outcome)  # type: ignore[arg-type]
+    if fields.stage is None and fields.amount is None and fields.next_step is None and fields.outcome is None:
+        raise InvalidFix({"stage": "An update sets at least one of stage, amount, next step or a won/lost outcome."})
+    return fields
+
+
 def rotation_key(channel_id: str, deal_name: str | None) -> str:
     """Care questions rotate per deal, or per channel when no deal is named."""
     return f"deal:{channel_id}:{deal_name.casefold()}" if deal_name else f"channel:{channel_id}"
 
 
 class Coach:
-    def __init__(self, *, library: PromptLibrary, repository: Repository,
+    def __init__(self, *, library: PromptLibrary, repository: Repository, reader: BatchingReader,
                  advisor: SecondOpinionSource | None = None, advisor_timeout_s: float = 8.0) -> None:
         self.library = library
+        self.reader = reader
         self.repository = repository
         self.advisor = advisor
         self.advisor_timeout_s = advisor_timeout_s
 
-    def worth_more_than_rules(self, text: str, rules: Reading) -> bool:
-        """Whether a message goes further than the rules: something found, or (with a model) a cue worth asking
-        about. Ordinary chatter stops here and is never sent anywhere."""
-        return not rules.is_empty or (self.advisor is not None and worth_a_second_opinion(text, rules))
+    def worth_more_than_reading(self, reading: Reading) -> bool:
+        """Whether a message goes further than the reader: something found, or (with a model) a reading unsure
+        enough to ask about. Ordinary chatter stops here and is never sent anywhere."""
+        return not reading.is_empty or (self.advisor is not None and worth_a_second_opinion(reading))
 
     async def consult(self, *, team_id: str, text: str, rules: Reading, deadline_s: float) -> Consulted:
         """Rules plus, when configured, the model's second opinion. Never slower than `deadline_s`, never
         without an answer: on any failure the rules' reading stands."""
-        if self.advisor is None or not worth_a_second_opinion(text, rules):
+        if self.advisor is None or not worth_a_second_opinion(rules):
             return Consulted(reading=rules, guidance=None, opinion=None)
         try:
             opinion = await asyncio.wait_for(self.advisor.second_opinion(team_id=team_id, text=text), deadline_s)
@@ -137,9 +203,9 @@ class Coach:
         """False for a Slack retry (or another replica's copy) of an event already being handled."""
         return event_id is None or await self.repository.claim_event(event_id=event_id, team_id=team_id)
 
-    def read(self, message: ChannelMessage) -> Reading:
-        """Pure and cheap: most channel messages are chatter and stop here, before any I/O."""
-        return read_message(message.text)
+    async def read(self, message: ChannelMessage) -> Reading:
+        """Before any I/O: most channel messages are chatter and stop here (the cheap gate skips the model)."""
+        return await self.reader.read(message.text)
 
     async def on_channel_message(
         self, message: ChannelMessage, reading: Reading, *, channel_name: ChannelNameLookup | None = None,
@@ -153,9 +219,8 @@ class Coach:
         if reading.is_empty:
             return CoachDecision(reading=reading)
         known = await self.repository.deal_names(team_id=message.team_id, channel_id=message.channel_id)
-        if known:  # a deal already recorded here is named as recorded ("acme" is the deal "Acme")
-            named = read_message(message.text, known_deals=known).deal_name
-            reading = replace(reading, deal_name=named or reading.deal_name)
+        if known:  # a deal already recorded here is named as recorded ("acme" is the deal "Acme Corp")
+            reading = self.reader.reader.name_deal(message.text, reading, known)
         channel = await self.repository.ensure_channel(team_id=message.team_id, channel_id=message.channel_id)
 
         deal = None
@@ -184,7 +249,8 @@ class Coach:
         key = None
         if reading.stall is not None and not message.from_integration and not channel.muted:
             key = rotation_key(message.channel_id, reading.deal_name or (deal.name if deal else None))
-            last = await self.repository.last_choice(rotation_key=key)
+            last = await self.repository.last_choice(rotation_key=key, channel_id=message.channel_id,
+                                                     stall_kind=reading.stall.kind)
             nudge = self.tailored(compose_nudge(
                 self.library,
                 reading.stall.kind,
@@ -198,13 +264,15 @@ class Coach:
     async def coach_situation(self, ctx: CommandContext, text: str) -> Nudge | RhythmAdvice:
         """The same coaching as a nudge when a stall is described, else the rhythm step that fits."""
         known = await self.repository.deal_names(team_id=ctx.team_id, channel_id=ctx.channel_id)
-        consulted = await self.consult(team_id=ctx.team_id, text=text, rules=read_message(text, known_deals=known),
+        consulted = await self.consult(team_id=ctx.team_id, text=text,
+                                       rules=await self.reader.read(text, known_deals=known),
                                        deadline_s=self.advisor_timeout_s)
         reading = consulted.reading
         if reading.stall is None:
-            return rhythm_advice(self.library, text, reading)
+            return rhythm_advice(self.library, text, reading, self.reader.reader.vocabulary)
         key = rotation_key(ctx.channel_id, reading.deal_name)
-        last = await self.repository.last_choice(rotation_key=key)
+        last = await self.repository.last_choice(rotation_key=key, channel_id=ctx.channel_id,
+                                                 stall_kind=reading.stall.kind)
         nudge = self.tailored(compose_nudge(self.library, reading.stall.kind, last_question_id=last.question_id,
                                             last_guidance_id=last.guidance_id), consulted.guidance)
         deal = await self._deal_named(ctx, reading.deal_name)
@@ -263,6 +331,37 @@ class Coach:
         if not matches:
             raise UnknownDeal(name, await self.repository.deal_names(team_id=ctx.team_id, channel_id=ctx.channel_id))
         return matches[0]
+
+    # fixing a recorded update -----------------------------------------------------------------------------------
+
+    async def recorded_update(self, message: ChannelMessage) -> RecordedUpdate | None:
+        """The update just recorded from this message, to tell its poster. None for CRM and bot posts: there is no
+        person to tell."""
+        if message.from_integration or not message.user_id:
+            return None
+        return await self.repository.recorded_update_for_message(
+            team_id=message.team_id, channel_id=message.channel_id, message_ts=message.ts
+        )
+
+    async def update_to_fix(self, ctx: CommandContext, event_id: int) -> RecordedUpdate:
+        """The update as it stands (its latest fix, if fixed), for its poster to correct."""
+        recorded = await self.repository.recorded_update(event_id=event_id)
+        if recorded is None or (recorded.team_id, recorded.channel_id) != (ctx.team_id, ctx.channel_id):
+            raise UnknownUpdate(event_id)
+        if recorded.source != "person" or recorded.poster != ctx.user_id:
+            raise NotYourUpdate(recorded.poster)
+        return recorded
+
+    async def fix_deal_update(self, ctx: CommandContext, event_id: int, fields: DealUpdate) -> Deal:
+        """Correct a recorded update (see Repository.correct_deal_update); the deal it now stands on, as it is now."""
+        current = await self.update_to_fix(ctx, event_id)
+        if current.update == fields:
+            return current.deal  # saved unchanged: nothing to record
+        try:
+            fixed = await self.repository.correct_deal_update(event_id=event_id, fields=fields, user_id=ctx.user_id)
+        except LookupError:
+            raise UnknownUpdate(event_id) from None
+        return fixed.deal
 
     # passive nudges ----------------------------------------------------------------------------------------------
 

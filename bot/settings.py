@@ -34,6 +34,10 @@ README_SECTIONS = {
     "DAILY_CLAIM_LEASE_S": "Daily exercises",
     "DAILY_SEND_INTERVAL_MS": "Daily exercises",
     "DAILY_TICK_S": "Daily exercises",
+    "SLACK_APP_ID": "Settings",
+    "HTTP_READ_TIMEOUT_S": "HTTP mode",
+    "READYZ_DB_TIMEOUT_S": "HTTP mode",
+    "SQLITE_BUSY_TIMEOUT_MS": "Settings",
 }
 
 
@@ -44,6 +48,7 @@ class Settings(BaseSettings):
     slack_signing_secret: str = Field(default="", description="Signing secret from Basic Information")
     slack_app_token: str | None = Field(default=None, description="App-level token xapp-… (Socket Mode)")
     slack_api_url: str = Field(default=SLACK_API_DEFAULT, description="Web API base URL")
+    slack_app_id: str | None = Field(default=None, description="A…: requests for another app are ignored")
     database_url: str = Field(default="sqlite+aiosqlite:///heartful.db")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     prompts_dir: Path | None = None
@@ -57,8 +62,12 @@ class Settings(BaseSettings):
     daily_claim_lease_s: int = Field(default=300, ge=30)
     daily_send_interval_ms: int = Field(default=250, ge=0)
     daily_tick_s: int = Field(default=60, ge=5, le=3600)
+    reader_threads: int = Field(default=1, ge=1, le=8)  # threads the embedding model may use
+    http_read_timeout_s: float = Field(default=10.0, gt=0, le=300)  # a client slower than this with its body: 408
+    readyz_db_timeout_s: float = Field(default=2.0, gt=0, le=60)  # /readyz's SELECT 1
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)  # another process holding SQLite's lock
 
-    @field_validator("slack_app_token", "openai_api_key", "openai_base_url", mode="before")
+    @field_validator("slack_app_token", "slack_app_id", "openai_api_key", "openai_base_url", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -88,6 +97,13 @@ class Settings(BaseSettings):
     def _app_token(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("xapp-"):
             raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("slack_app_id")
+    @classmethod
+    def _app_id(cls, value: str | None) -> str | None:
+        if value is not None and not (value.startswith("A") and value[1:].isalnum()):
+            raise ValueError("must be an app id starting with A, from the app's Basic Information page")
         return value
 
     @field_validator("database_url")

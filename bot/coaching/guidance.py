@@ -40,9 +40,19 @@ def _after(items: Sequence[_T], last_id: str | None) -> _T:
     return items[0]
 
 
-def next_care_question(library: PromptLibrary, *, last_question_id: str | None) -> CareQuestion:
-    """The care question after ``last_question_id`` in file order (wraps); the first one when None or unknown."""
-    return _after(library.care_questions, last_question_id)
+def next_care_question(library: PromptLibrary, *, last_question_id: str | None,
+                       stall_kind: str | None = None) -> CareQuestion:
+    """The care question after ``last_question_id`` in file order (wraps), among those that suit ``stall_kind``;
+    never the same one twice in a row."""
+    suitable = [q for q in library.care_questions if stall_kind is None or stall_kind in q.suits]
+    if last_question_id is not None and last_question_id not in {q.id for q in suitable}:
+        # the last one does not suit this kind: go on from where it stands in the file
+        order = [q.id for q in library.care_questions]
+        if last_question_id in order:
+            at = order.index(last_question_id)
+            later = [q for q in suitable if order.index(q.id) > at]
+            return later[0] if later else suitable[0]
+    return _after(suitable, last_question_id)
 
 
 def choose_guidance(library: PromptLibrary, stall_kind: str, *, last_guidance_id: str | None) -> Guidance:
@@ -68,7 +78,7 @@ def compose_nudge(
     return Nudge(
         stall_kind=stall_kind,
         guidance=choose_guidance(library, stall_kind, last_guidance_id=last_guidance_id),
-        question=next_care_question(library, last_question_id=last_question_id),
+        question=next_care_question(library, last_question_id=last_question_id, stall_kind=stall_kind),
     )
 
 

@@ -52,6 +52,9 @@ class LibraryError(Exception):
 class CareQuestion:
     id: str
     text: str
+    # The stall kinds it fits. After "not interested" or "happy with our vendor", a question that pictures going
+    # ahead would reopen the "no": such kinds are left out.
+    suits: frozenset[str] = frozenset(STALL_KINDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +153,13 @@ class _TextItem(_Strict):
     text: _Text
 
 
+class _CareQuestionItem(_TextItem):
+    suits: list[str] | None = None
+
+
 class _CareQuestionsFile(_Strict):
     version: _Version
-    questions: list[_TextItem]
+    questions: list[_CareQuestionItem]
 
 
 class _StepBackFile(_Strict):
@@ -288,7 +295,17 @@ class _CareFileLoader(_FileLoader):
                 "questions", f"must list exactly {CARE_QUESTION_COUNT} questions, found {len(parsed.questions)}"
             )
         self.check_unique_ids((f"questions[{i}].id", q.id) for i, q in enumerate(parsed.questions))
-        return tuple(CareQuestion(id=q.id, text=q.text) for q in parsed.questions), parsed.version
+        for i, q in enumerate(parsed.questions):
+            unknown = sorted(set(q.suits or ()) - set(STALL_KINDS))
+            if unknown:
+                raise self.fail(f"questions[{i}].suits", f"{unknown[0]!r} is not a stall kind ({', '.join(STALL_KINDS)})")
+        for kind in STALL_KINDS:
+            if not any(q.suits is None or kind in q.suits for q in parsed.questions):
+                raise self.fail("questions", f"no question suits the stall kind {kind!r}")
+        questions = tuple(CareQuestion(id=q.id, text=q.text,
+                                       suits=frozenset(q.suits) if q.suits is not None else frozenset(STALL_KINDS))
+                          for q in parsed.questions)
+        return questions, parsed.version
 
 
 class _StepBackLoader(_FileLoader):

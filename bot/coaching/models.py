@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Literal, get_args
@@ -41,6 +42,9 @@ class DealUpdate:
     outcome: Outcome | None = None
 
 
+ReadingStep = Literal["gate", "classifier", "rules", "closed_deal_guard", "negation_guard", "model"]
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """What the coach sees in one message."""
@@ -48,10 +52,14 @@ class Reading:
     stall: Stall | None = None
     deal_update: DealUpdate | None = None
     deal_name: str | None = None  # a deal the message is about, if it names one
+    chase: bool = False  # the rep's own pressure on a prospect who stepped away or went quiet
+    # How sure the reader is of each label (stall kinds, chase, deal_update, other), when a classifier read it.
+    probabilities: Mapping[str, float] | None = field(default=None, compare=False)
+    decided_by: ReadingStep = "rules"  # which step of the reader settled the answer
 
     @property
     def is_empty(self) -> bool:
-        return self.stall is None and self.deal_update is None
+        return self.stall is None and self.deal_update is None and not self.chase
 
 
 ReplyMode = Literal["thread", "ephemeral"]

@@ -97,51 +97,18 @@ def parse_answer(raw: str | None) -> ModelReading | None:
                         confidence=answer.confidence, guidance=answer.guidance)
 
 
-# A cheap pre-filter: only messages that could be a prospect stepping away or a change to a deal go to a model;
-# ordinary chatter never does. A possible stall needs both a prospect's voice (reported speech, a quote, a third
-# person) and stall-ish words; a possible update needs deal-change words. Broader than the rules on purpose: the
-# model is there for what the rules miss.
-_PROSPECT_VOICE = re.compile(
-    r"[\"“”‘’]|^\s*>|\b(?:said|says|saying|told|tells|reckons?|replied|responded|wrote|mentioned|asked|wants?|"
-    r"needs?|has to|have to|gotta|won'?t|can'?t|cannot|couldn'?t|would rather|prefers?|will (?:only|not)|"
-    r"they|their|them|she|her|he|his|client|prospect|customer|buyer|champion|owner|gm|vp|director|founder|"
-    r"head of|c[eftio]o|gatekeeper)\b|'\s*(?:we|i|let|send|not|no|maybe)\b",
-    re.IGNORECASE | re.MULTILINE,
-)
-# A named person or company speaking: "Fiona at Ridgeway", "Kiran (Sahyadri)", "Colette: ...".
-_NAMED_VOICE = re.compile(r"\b(?:at|from|@) [A-Z]|^\s*[A-Z][\w.&' -]{1,40}(?::|\s[–—-]\s|\s\()", re.MULTILINE)
-_STALL_WORDS = re.compile(
-    r"\b(?:think|thnk|ponder|mull|sleep on|chew|noodle|reflect|consider|decid|decision|ready|commit|hesita|wait|"
-    r"partner|spouse|wife|husband|boss|board|legal|procurement|finance|committee|approv|sign-?off|buy-?in|"
-    r"loop|run (?:it|this)|check with|sync|call\b|"
-    r"send|sent|share|deck|brochure|bumph|deets|info|one-pager|pdf|details|material|writing|whitepaper|case stud|"
-    r"read|review|"
-    r"later|not now|right time|next|q[1-4]\b|fy\b|financial year|fiscal|circle back|come back|revisit|timing|busy|"
-    r"after|until|till|january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"budget|freeze|frozen|funds?|afford|expensive|rich|price|pricing|cost|money|spend|slashed|cut|"
-    r"happy with|current|already|incumbent|renew|stay|sticking|stick with|carry on|hassle|switch|manual|"
-    r"not interested|no thanks|nah|pass\b|not for us|not a fit|priority|require|need this|problem|space|"
-    r"unsubscribe|stop (?:calling|emailing)|hung up|looking at)|\$\$",
-    re.IGNORECASE,
-)
-_DEAL_CHANGE = re.compile(
-    r"(?:→|->|=>)|\b(?:moved?|moving|advanced?|progressed|slipped|stage|closed?[- ]?(?:won|lost)|won|lost|signed|"
-    r"contract|proposal|negotiation|amount|amt|acv|arr|opportunity|opp|renewal)\b",
-    re.IGNORECASE,
-)
-_OUTCOME = re.compile(r"\b(?:closed[- ]?(?:won|lost)|is a wrap|verbal (?:yes|commit)|signed|lost (?:on|to)|won\b)",
-                      re.IGNORECASE)
-_MONEY = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:k|m|usd|eur|gbp)\b", re.IGNORECASE)
+# What may go to a model is decided by the reader's own probabilities, not a second vocabulary: a message the
+# classifier finds something in, or is unsure about (less than SURE_IT_IS_CHATTER that it is other chatter). Plain
+# chatter the cheap gate stopped carries no probabilities and is never sent; nor is anything with the rules reader.
+SURE_IT_IS_CHATTER = 0.85
 
 
-def worth_a_second_opinion(text: str, rules: Reading) -> bool:
-    if not rules.is_empty:
+def worth_a_second_opinion(reading: Reading) -> bool:
+    if not reading.is_empty:
         return True
-    if _STALL_WORDS.search(text) and (_PROSPECT_VOICE.search(text) or _NAMED_VOICE.search(text)):
-        return True
-    if _OUTCOME.search(text):
-        return True
-    return bool(_DEAL_CHANGE.search(text) and (_MONEY.search(text) or len(_DEAL_CHANGE.findall(text)) >= 2))
+    if reading.probabilities is None:
+        return False
+    return reading.probabilities.get("other", 1.0) < SURE_IT_IS_CHATTER
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -190,4 +157,7 @@ def combine(rules: Reading, model: ModelReading | None, *, threshold: float = CO
     update = rules.deal_update or model.deal_update
     if model.kind in ("stall", "none") and rules.deal_update is None:
         update = None
-    return Reading(stall=stall, deal_update=update, deal_name=rules.deal_name or model.deal_name)
+    if update is not None and update.outcome is not None:
+        stall = None  # a closed deal gets no nudge, whoever read it
+    return Reading(stall=stall, deal_update=update, deal_name=rules.deal_name or model.deal_name,
+                   chase=rules.chase and stall is None, probabilities=rules.probabilities, decided_by="model")

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from bot.coaching.guidance import rhythm_step_for
 from bot.coaching.library import PromptLibrary, RhythmStep
 from bot.coaching.models import DealUpdate, Reading
 
-# Cues for each step, checked in this order; the first that matches wins. Aware is the fallback: when in doubt,
-# receive before you give.
-_STEP_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("patient", re.compile(
-        r"\b(ghost\w*|(gone|went|been|going) quiet|quiet|no (reply|response|answer)|not (responding|replying|answering)|silent|silence|radio silence|"
-        r"slow|waiting|taking (forever|ages|long)|dragging|stuck|delay\w*|hasn'?t (replied|responded|answered)|"
-        r"push (them|her|him)|follow(ed)? up (again|twice|three)|chase|chasing|impatient|rush\w*)\b")),
-    ("responsive", re.compile(
-        r"\b(objection\w*|push ?back|pushing back|complain\w*|upset|angry|frustrated|annoyed|concern\w*|"
-        r"worried|skeptic\w*|sceptic\w*|doubt\w*|asked (me|us) (about|why|how|whether|if)|raised)\b")),
-    ("flexible", re.compile(
-        r"\b(changed?|changing|different|custom\w*|scope|requirements?|doesn'?t fit|not a fit|pivot\w*|"
-        r"instead|adjust\w*|tailor\w*|new (direction|priorit\w*|stakeholder))\b")),
-    ("guiding", re.compile(
-        r"\b(ready|decid\w*|decision|choose|choosing|compar\w*|options?|proposal|next steps?|close|closing|"
-        r"sign\w*|contract|commit\w*|trial|pilot)\b")),
-    ("aware", re.compile(
-        r"\b(new (lead|prospect|account)|first (call|meeting)|discovery|intro\w*|research|don'?t know|"
-        r"not sure what|what (they|she|he) (need|want)s?)\b")),
-)
+# The cues for each step live in prompts/reader_vocabulary.yaml (`rhythm_cues`), checked in this order; the first
+# that matches wins. Aware is the fallback: when in doubt, receive before you give.
+_STEP_ORDER = ("patient", "responsive", "flexible", "guiding", "aware")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +30,20 @@ def _moment_of(update: DealUpdate) -> str:
     return "next_step_set"
 
 
-def rhythm_advice(library: PromptLibrary, text: str, reading: Reading) -> RhythmAdvice:
-    """The rhythm step that fits what the rep described: by deal moment when it is an update, else by cues."""
+class RhythmCues(Protocol):
+    rhythm_cues: Mapping[str, Any]  # step id -> phrases with .find(lowered text)
+
+
+def rhythm_advice(library: PromptLibrary, text: str, reading: Reading, vocabulary: RhythmCues) -> RhythmAdvice:
+    """The rhythm step that fits what the rep described: by deal moment when it is an update, patience when the
+    reader sees the rep chasing, else by the vocabulary's cues."""
     if reading.deal_update is not None:
         return RhythmAdvice(step=rhythm_step_for(library, _moment_of(reading.deal_update)))
-    lowered = text.casefold()
-    for step_id, cue in _STEP_CUES:
-        if cue.search(lowered):
+    if reading.chase:
+        return RhythmAdvice(step=library.step("patient"))
+    lowered = " ".join(text.casefold().split())
+    for step_id in _STEP_ORDER:
+        cues = vocabulary.rhythm_cues.get(step_id)
+        if cues is not None and cues.find(lowered):
             return RhythmAdvice(step=library.step(step_id))
     return RhythmAdvice(step=library.step("aware"))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,10 +17,60 @@ from bot.storage import tables
 from bot.storage.tables import utcnow
 
 
+# Bounds on what a message can make us store: Slack text may carry NUL bytes (PostgreSQL refuses them) and names or
+# amounts no column holds (Numeric(16, 2), String(200), String(240)). Clipped here, on every path that records.
+DEAL_NAME_MAX = 120
+STAGE_MAX = 120
+NEXT_STEP_MAX = 300
+CURRENCY_MAX = 8
+CHANNEL_NAME_MAX = 200
+ROTATION_KEY_MAX = 240
+AMOUNT_LIMIT = Decimal(10) ** 12  # amounts at or above it are dropped: no deal is a trillion
+
+
+def clean_text(value: str | None, limit: int) -> str | None:
+    """Without NUL bytes and at most `limit` characters (clipped at the end, trailing space dropped)."""
+    if value is None:
+        return None
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    if len(value) > limit:
+        value = value[:limit].rstrip()
+    return value
+
+
+def clean_name(name: str) -> str:
+    return clean_text(name, DEAL_NAME_MAX) or "(unnamed)"
+
+
+def bounded_amount(amount: Decimal | None) -> Decimal | None:
+    if amount is None:
+        return None
+    if not isinstance(amount, Decimal):
+        amount = Decimal(str(amount))
+    if not amount.is_finite() or abs(amount) >= AMOUNT_LIMIT:
+        return None
+    return amount
+
+
 @dataclass(frozen=True, slots=True)
 class LastChoice:
     question_id: str | None
     guidance_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedUpdate:
+    """One deal update as it stands now (its latest fix, if fixed). `event_id` is the original update's id."""
+
+    event_id: int
+    team_id: str
+    channel_id: str
+    poster: str | None
+    source: str  # of the original: person | crm
+    message_ts: str
+    deal: Deal
+    update: DealUpdate  # the fields it sets; deal_name is the deal it is recorded on
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -92,7 +143,7 @@ class Repository:
             await session.execute(
                 update(tables.Channel)
                 .where(tables.Channel.team_id == team_id, tables.Channel.channel_id == channel_id)
-                .values(name=name)
+                .values(name=clean_text(name, CHANNEL_NAME_MAX))
             )
             await session.commit()
 
@@ -123,6 +174,7 @@ class Repository:
             return list(rows)
 
     async def find_deal(self, *, team_id: str, channel_id: str, name: str) -> Deal | None:
+        name = clean_name(name)  # stored names are clipped: look them up the same way
         async with self._sessions() as session:
             row = await session.scalar(
                 select(tables.Deal).where(
@@ -148,6 +200,11 @@ class Repository:
     ) -> Deal:
         """Upsert the deal, apply the fields the update states, and append the event."""
         now = utcnow()
+        deal_name = clean_name(deal_name)
+        stage = clean_text(update_.stage, STAGE_MAX)
+        next_step = clean_text(update_.next_step, NEXT_STEP_MAX)
+        amount = bounded_amount(update_.amount)
+        currency = clean_text(update_.currency, CURRENCY_MAX) if amount is not None else None
         async with self._sessions() as session:
             await insert_ignoring_conflict(session, tables.Workspace, {"team_id": team_id}, ["team_id"])
             await insert_ignoring_conflict(
@@ -167,39 +224,46 @@ class Repository:
                 .with_for_update()
             )
             assert deal is not None
-            if update_.stage is not None:
-                deal.stage = update_.stage
-            if update_.amount is not None:
-                deal.amount = update_.amount
-                deal.currency = update_.currency
-            if update_.next_step is not None:
-                deal.next_step = update_.next_step
+            if stage is not None:
+                deal.stage = stage
+            if amount is not None:
+                deal.amount = amount
+                deal.currency = currency
+            if next_step is not None:
+                deal.next_step = next_step
             if update_.outcome is not None:
                 deal.status = update_.outcome
             deal.updated_at = now
             session.add(
                 tables.DealEvent(
                     deal_id=deal.id, team_id=team_id, channel_id=channel_id, user_id=user_id, source=source,
-                    message_ts=message_ts, stage=update_.stage, amount=update_.amount, currency=update_.currency,
-                    next_step=update_.next_step, outcome=update_.outcome, created_at=now,
+                    message_ts=message_ts, stage=stage, amount=amount, currency=currency,
+                    next_step=next_step, outcome=update_.outcome, created_at=now,
                 )
             )
             await session.commit()
             return _deal(deal)
 
-    async def last_choice(self, *, rotation_key: str) -> LastChoice:
-        """The question and the guidance given last for this deal or channel, so the next ones differ."""
+    async def last_choice(self, *, rotation_key: str, channel_id: str | None = None,
+                          stall_kind: str | None = None) -> LastChoice:
+        """The question given last for this deal (else in the channel), so the next one differs; and the guidance
+        variant given last for this stall kind in the channel, so the variants rotate across the channel's deals."""
+        rotation_key = clean_text(rotation_key, ROTATION_KEY_MAX) or ""
         async with self._sessions() as session:
             recent = select(tables.Nudge).where(tables.Nudge.rotation_key == rotation_key)
             question_id = await session.scalar(
                 recent.with_only_columns(tables.Nudge.question_id).order_by(tables.Nudge.id.desc()).limit(1)
             )
-            guidance_id = await session.scalar(
-                recent.with_only_columns(tables.Nudge.guidance_id)
-                .where(tables.Nudge.guidance_id.is_not(None))
-                .order_by(tables.Nudge.id.desc())
-                .limit(1)
-            )
+            in_channel = select(tables.Nudge).where(tables.Nudge.channel_id == channel_id) if channel_id else recent
+            if question_id is None and channel_id:
+                question_id = await session.scalar(
+                    in_channel.with_only_columns(tables.Nudge.question_id).order_by(tables.Nudge.id.desc()).limit(1)
+                )
+            guidance = in_channel.with_only_columns(tables.Nudge.guidance_id).where(
+                tables.Nudge.guidance_id.is_not(None))
+            if stall_kind is not None:
+                guidance = guidance.where(tables.Nudge.stall_kind == stall_kind)
+            guidance_id = await session.scalar(guidance.order_by(tables.Nudge.id.desc()).limit(1))
             return LastChoice(question_id=question_id, guidance_id=guidance_id)
 
     async def record_nudge(
@@ -208,6 +272,7 @@ class Repository:
         guidance_id: str | None = None, stall_kind: str | None = None, message_ts: str | None = None,
         thread_ts: str | None = None,
     ) -> None:
+        rotation_key = clean_text(rotation_key, ROTATION_KEY_MAX) or ""
         async with self._sessions() as session:
             session.add(
                 tables.Nudge(
@@ -233,7 +298,7 @@ class Repository:
 
     async def match_deals(self, *, team_id: str, channel_id: str, name: str) -> list[Deal]:
         """Case-insensitive: the exact name if there is one, else every deal whose name contains it."""
-        key = name.casefold()
+        key = clean_name(name).casefold()
         deals = await self.deals_in_channel(team_id=team_id, channel_id=channel_id)
         exact = [deal for deal in deals if deal.name.casefold() == key]
         return exact or [deal for deal in deals if key in deal.name.casefold()]
@@ -252,3 +317,130 @@ class Repository:
                 for n in nudges
             ]
         return sorted(entries, key=lambda entry: entry.at)
+
+    # fixing an update -------------------------------------------------------------------------------------------
+
+    async def recorded_update(self, *, event_id: int) -> RecordedUpdate | None:
+        async with self._sessions() as session:
+            original = await session.get(tables.DealEvent, event_id)
+            if original is not None and original.corrects_id is not None:
+                original = await session.get(tables.DealEvent, original.corrects_id)
+            return await _recorded(session, original) if original else None
+
+    async def recorded_update_for_message(self, *, team_id: str, channel_id: str,
+                                          message_ts: str) -> RecordedUpdate | None:
+        async with self._sessions() as session:
+            original = await session.scalar(
+                select(tables.DealEvent)
+                .where(tables.DealEvent.team_id == team_id, tables.DealEvent.channel_id == channel_id,
+                       tables.DealEvent.message_ts == message_ts, tables.DealEvent.corrects_id.is_(None))
+                .order_by(tables.DealEvent.id.desc())
+                .limit(1)
+            )
+            return await _recorded(session, original) if original else None
+
+    async def correct_deal_update(self, *, event_id: int, fields: DealUpdate, user_id: str) -> RecordedUpdate:
+        """In one transaction: supersede the update's current version with a `fix` event, move both to the deal
+        `fields.deal_name` names (an existing deal in the channel, else a new one), and replay every deal touched,
+        so an old update's fix does not undo newer ones. A deal left with no updates was a misreading: its nudges
+        go to the deal the update moved to, and it is removed."""
+        assert fields.deal_name
+        now = utcnow()
+        async with self._sessions() as session:
+            original = await session.scalar(
+                select(tables.DealEvent).where(tables.DealEvent.id == event_id).with_for_update()
+            )
+            if original is None or original.corrects_id is not None:
+                raise LookupError(event_id)
+            versions = list(await session.scalars(
+                select(tables.DealEvent)
+                .where(or_(tables.DealEvent.id == original.id, tables.DealEvent.corrects_id == original.id))
+                .with_for_update()
+            ))
+            old_deal = await session.scalar(
+                select(tables.Deal).where(tables.Deal.id == original.deal_id).with_for_update()
+            )
+            assert old_deal is not None
+            key = fields.deal_name.casefold()
+            if key == old_deal.name_key:
+                target = old_deal
+                target.name = fields.deal_name  # the same deal: only its spelling may change
+            else:
+                await insert_ignoring_conflict(
+                    session, tables.Deal,
+                    {"team_id": original.team_id, "channel_id": original.channel_id, "name": fields.deal_name,
+                     "name_key": key, "status": "open", "created_at": now, "updated_at": now},
+                    ["team_id", "channel_id", "name_key"],
+                )
+                target = await session.scalar(
+                    select(tables.Deal)
+                    .where(tables.Deal.team_id == original.team_id, tables.Deal.channel_id == original.channel_id,
+                           tables.Deal.name_key == key)
+                    .with_for_update()
+                )
+                assert target is not None
+            for version in versions:
+                if version.corrected_at is None:
+                    version.corrected_at, version.corrected_by = now, user_id
+                version.deal_id = target.id
+            fix = tables.DealEvent(
+                deal_id=target.id, team_id=original.team_id, channel_id=original.channel_id, user_id=user_id,
+                source="fix", message_ts=original.message_ts, stage=fields.stage, amount=fields.amount,
+                currency=fields.currency if fields.amount is not None else None, next_step=fields.next_step,
+                outcome=fields.outcome, created_at=now, corrects_id=original.id,
+            )
+            session.add(fix)
+            await session.flush()
+            await _replay(session, target)
+            target.updated_at = now
+            if old_deal is not target:
+                if await _replay(session, old_deal) == 0:
+                    await session.execute(
+                        update(tables.Nudge).where(tables.Nudge.deal_id == old_deal.id).values(deal_id=target.id)
+                    )
+                    await session.delete(old_deal)
+            recorded = await _recorded(session, original)
+            await session.commit()
+            return recorded
+
+
+async def _replay(session: AsyncSession, deal: tables.Deal) -> int:
+    """Set the deal's fields from its standing updates, each fix in the place of the update it corrects.
+    Returns how many updates stand."""
+    events = await session.scalars(
+        select(tables.DealEvent)
+        .where(tables.DealEvent.deal_id == deal.id, tables.DealEvent.corrected_at.is_(None))
+    )
+    standing = sorted(events, key=lambda event: (event.corrects_id or event.id, event.id))
+    deal.stage = deal.amount = deal.currency = deal.next_step = None
+    deal.status = "open"
+    for event in standing:
+        if event.stage is not None:
+            deal.stage = event.stage
+        if event.amount is not None:
+            deal.amount, deal.currency = event.amount, event.currency
+        if event.next_step is not None:
+            deal.next_step = event.next_step
+        if event.outcome is not None:
+            deal.status = event.outcome
+    if standing:
+        deal.updated_at = max(as_utc(event.created_at) for event in standing)
+    return len(standing)
+
+
+async def _recorded(session: AsyncSession, original: tables.DealEvent) -> RecordedUpdate:
+    current = await session.scalar(
+        select(tables.DealEvent)
+        .where(or_(tables.DealEvent.id == original.id, tables.DealEvent.corrects_id == original.id),
+               tables.DealEvent.corrected_at.is_(None))
+        .order_by(tables.DealEvent.id.desc())
+        .limit(1)
+    ) or original
+    deal = await session.get(tables.Deal, current.deal_id)
+    assert deal is not None
+    return RecordedUpdate(
+        event_id=original.id, team_id=original.team_id, channel_id=original.channel_id, poster=original.user_id,
+        source=original.source, message_ts=original.message_ts, deal=_deal(deal),
+        update=DealUpdate(deal_name=deal.name, stage=current.stage, amount=current.amount, currency=current.currency,
+                          next_step=current.next_step, outcome=current.outcome),  # type: ignore[arg-type]
+    )

