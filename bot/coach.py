@@ -159,9 +159,34 @@ def rotation_key(channel_id: str, deal_name: str | None) -> str:
     return f"deal:{channel_id}:{deal_name.casefold()}" if deal_name else f"channel:{channel_id}"
 
 
+class Completions:
+    """The channel messages whose handling has finished (answered, recorded, or decided against): the signal a
+    "nothing happened" check waits on instead of a sleep. Bounded: only the latest ids are kept."""
+
+    def __init__(self, keep: int = 10_000) -> None:
+        self._done: dict[str, None] = {}
+        self._keep = keep
+        self._changed: asyncio.Event | None = None
+
+    def mark(self, ts: str) -> None:
+        self._done[ts] = None
+        if len(self._done) > self._keep:
+            del self._done[next(iter(self._done))]
+        if self._changed is not None:
+            self._changed.set()
+
+    async def wait(self, ts: str, timeout: float = 10.0) -> None:
+        async with asyncio.timeout(timeout):
+            while ts not in self._done:
+                self._changed = self._changed or asyncio.Event()
+                self._changed.clear()
+                await self._changed.wait()
+
+
 class Coach:
     def __init__(self, *, library: PromptLibrary, repository: Repository, reader: BatchingReader,
                  advisor: SecondOpinionSource | None = None, advisor_timeout_s: float = 8.0) -> None:
+        self.completions = Completions()
         self.library = library
         self.reader = reader
         self.repository = repository

@@ -103,8 +103,9 @@ async def test_deals_lists_name_stage_amount_last_update_and_days_since(coach, r
 async def test_deal_shows_the_timeline_case_insensitively(coach, running_app, fake_slack):
     await running_app.post_event(channel_message_event("Acme moved to Proposal, $45k, next step: demo"))
     await fake_slack.await_for("reactions.add")
-    await running_app.post_event(channel_message_event("Acme: Dana wants to think it over"))
-    await fake_slack.await_for("chat.postMessage")
+    stall = channel_message_event("Acme: Dana wants to think it over")
+    await running_app.post_event(stall)
+    await running_app.heartful.coach.completions.wait(stall["event"]["ts"])  # posted and recorded
     answer = await coach("deal ACME")
     assert "Acme" in answer["text"]
     assert "stage Proposal" in answer["text"] or "Proposal" in answer["text"]
@@ -123,7 +124,9 @@ async def test_deal_with_several_matches_lists_them(coach, running_app, fake_sla
 
 async def test_mute_unmute_and_mode_are_recorded_with_who_and_when(coach, running_app, fake_slack):
     assert "Muted" in (await coach("mute", user="W222"))["text"]
-    await running_app.post_event(channel_message_event("she wants to think it over"))
+    while_muted = channel_message_event("she wants to think it over")
+    await running_app.post_event(while_muted)
+    await running_app.heartful.coach.completions.wait(while_muted["event"]["ts"])  # handled, and not answered
     assert "Unmuted" in (await coach("unmute"))["text"]
     assert "ephemeral" in (await coach("mode ephemeral", user="W333"))["text"]
     async with running_app.heartful.repository._sessions() as session:

@@ -52,6 +52,12 @@ def register(app: AsyncApp, coach: Coach) -> None:
         message = channel_message(body, event)
         if message is None:
             return
+        try:
+            await handle(message, body, client)
+        finally:
+            coach.completions.mark(message.ts)
+
+    async def handle(message: ChannelMessage, body: dict[str, Any], client: AsyncWebClient) -> None:
         rules = await coach.read(message)
         if not coach.worth_more_than_reading(rules):
             return
