@@ -42,7 +42,9 @@ class DealUpdate:
     outcome: Outcome | None = None
 
 
-ReadingStep = Literal["gate", "classifier", "rules", "closed_deal_guard", "negation_guard", "model"]
+# gate: plain chatter, never embedded; classifier: embeddings + n-grams; ngram_model: the n-gram model alone (sure
+# enough, or the reader was shedding load); rules: the rules reader; closed_deal_guard; model: an LLM second opinion.
+ReadingStep = Literal["gate", "classifier", "ngram_model", "rules", "closed_deal_guard", "model"]
 
 
 @dataclass(frozen=True, slots=True)

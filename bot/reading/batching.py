@@ -10,7 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from bot.coaching.models import Reading
 from bot.reading.reader import Reader
 
-MAX_BATCH = 32
+MAX_BATCH = 8
+# Past this many messages in the embedding's hands (waiting or being embedded: about 300 ms of work), new ones are read
+# by the n-gram model alone: a slightly less sure answer now beats a sure one a minute late. Counted in `shed`.
+SHED_AT = 6
 
 
 class BatchingReader:
@@ -20,6 +23,8 @@ class BatchingReader:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="heartful-reader")
         self._pending: list[tuple[str, tuple[str, ...], asyncio.Future[Reading]]] = []
         self._worker: asyncio.Task[None] | None = None
+        self.shed = 0  # messages read without the embedding because the reader was overloaded
+        self._in_flight = 0
 
     @property
     def name(self) -> str:
@@ -32,6 +37,9 @@ class BatchingReader:
     async def read(self, text: str, *, known_deals: Sequence[str] = ()) -> Reading:
         if not self.reader.needs_model(text):  # plain chatter and the rules reader: microseconds, stay here
             return self.reader.read(text, known_deals=known_deals)
+        if len(self._pending) + self._in_flight >= SHED_AT:
+            self.shed += 1
+            return self.reader.read_many([text], known_deals=[known_deals], embed=False)[0]
         future: asyncio.Future[Reading] = asyncio.get_running_loop().create_future()
         self._pending.append((text, tuple(known_deals), future))
         if self._worker is None or self._worker.done():
@@ -44,6 +52,7 @@ class BatchingReader:
             batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch:]
             texts = [t for t, _, _ in batch]
             known = [k for _, k, _ in batch]
+            self._in_flight = len(batch)
             try:
                 readings = await loop.run_in_executor(
                     self._executor, lambda: self.reader.read_many(texts, known_deals=known))
@@ -52,6 +61,8 @@ class BatchingReader:
                     if not f.done():
                         f.set_exception(exc)
                 continue
+            finally:
+                self._in_flight = 0
             for (_, _, f), reading in zip(batch, readings):
                 if not f.done():
                     f.set_result(reading)

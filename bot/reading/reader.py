@@ -54,18 +54,32 @@ class Classifier:
         p, _ = self.lexical.predict([model_text(t) for t in texts])
         return [bool(row[OTHER] < self.gate) for row in p]
 
-    def predict(self, texts: Sequence[str]) -> list[Prediction | None]:
-        """None for a text the gate lets skip the model (plain chatter)."""
+    @property
+    def confident(self) -> float:
+        """The n-gram model's top probability at or above which its answer stands without the embedding."""
+        return float(self.head.thresholds.get("ngram_confident", 1.01))
+
+    def predict(self, texts: Sequence[str], *, embed: bool = True) -> list[tuple[Prediction, bool] | None]:
+        """For each text: None when the gate lets it skip the model (plain chatter); else the prediction and whether
+        the embedding was used. `embed=False` (under overload) answers with the n-gram model alone."""
         lp, lu = self.lexical.predict([model_text(t) for t in texts])
-        keep = [i for i in range(len(texts)) if lp[i, OTHER] < self.gate]
-        out: list[Prediction | None] = [None] * len(texts)
-        if keep:
-            kept = [texts[i] for i in keep]
+        out: list[tuple[Prediction, bool] | None] = [None] * len(texts)
+        to_embed = []
+        for i, row in enumerate(lp):
+            if row[OTHER] >= self.gate:
+                continue
+            if embed and row.max() < self.confident:
+                to_embed.append(i)
+            else:
+                out[i] = (blend((lp[i:i + 1], lu[i:i + 1]), None, 1.0)[0], False)
+        if to_embed:
+            kept = [texts[i] for i in to_embed]
             x = whole_features(self.embedder, kept) if self.head.meta.get("features") == "whole" else \
                 features(self.embedder, kept)
-            blended = blend(self.head.arrays(x), (lp[keep], lu[keep]), self.head.meta.get("semantic_weight", 1.0))
-            for i, p in zip(keep, blended):
-                out[i] = p
+            blended = blend(self.head.arrays(x), (lp[to_embed], lu[to_embed]),
+                            self.head.meta.get("semantic_weight", 1.0))
+            for i, p in zip(to_embed, blended):
+                out[i] = (p, True)
         return out
 
 
@@ -100,24 +114,27 @@ class Reader:
     def read(self, text: str, *, known_deals: Sequence[str] = ()) -> Reading:
         return self.read_many([text], known_deals=[known_deals])[0]
 
-    def read_many(self, texts: Sequence[str], *, known_deals: Sequence[Sequence[str]] | None = None) -> list[Reading]:
-        """Read several messages at once: the model embeds them in one batch."""
+    def read_many(self, texts: Sequence[str], *, known_deals: Sequence[Sequence[str]] | None = None,
+                  embed: bool = True) -> list[Reading]:
+        """Read several messages at once: the model embeds them in one batch. `embed=False` sheds the embedding
+        (the reader is overloaded): the n-gram model answers alone."""
         known = known_deals or [()] * len(texts)
         normalised = [normalise(t[:MAX_TEXT]) for t in texts]
         if self.classifier is None:
             return [self._by_rules(n, k) for n, k in zip(normalised, known)]
-        predictions = self.classifier.predict([n.clean for n in normalised])
+        predictions = self.classifier.predict([n.clean for n in normalised], embed=embed)
         return [self._decide(n, p, k) for n, p, k in zip(normalised, predictions, known)]
 
     # --- decisions ---------------------------------------------------------------------------------------------
 
-    def _decide(self, n: Normalised, p: Prediction | None, known: Sequence[str]) -> Reading:
-        if p is None:
+    def _decide(self, n: Normalised, predicted: tuple[Prediction, bool] | None, known: Sequence[str]) -> Reading:
+        if predicted is None:
             return Reading(decided_by="gate")
+        p, embedded = predicted
         t = self.classifier.head.thresholds  # type: ignore[union-attr]
         update = self._update(n, known) if p.update_probability >= t["deal_update"] else None
         stall = None
-        decided_by = "classifier"
+        decided_by = "classifier" if embedded else "ngram_model"
         chase = p.probabilities["chase"] >= t["chase"] and p.label == "chase"
         if not chase and p.stall_probability >= t["stall"]:
             hit = stall_phrase(self.vocabulary, n.low)

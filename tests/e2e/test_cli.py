@@ -169,7 +169,9 @@ def test_serve_over_http_upgrades_the_database_and_answers_a_signed_event(tmp_pa
                 time.sleep(0.1)
         assert (tmp_path / "heartful.db").exists()  # upgraded before serving
 
-        body = json_body(channel_message_event("Spoke to Dana at Acme, she wants to think it over"))
+        # the team Slack's auth.test names: serve ignores events for any other workspace
+        body = json_body(channel_message_event("Spoke to Dana at Acme, she wants to think it over",
+                                               team_id=fake_slack.team_id))
         request = urllib.request.Request(f"http://127.0.0.1:{port}/slack/events", data=body, method="POST",
                                          headers={"Content-Type": "application/json", **slack_signature_headers(body)})
         with urllib.request.urlopen(request, timeout=5) as response:

@@ -37,9 +37,9 @@ class StubClassifier:
     def passes_gate(self, texts):  # type: ignore[no-untyped-def]
         return [self.table.get(t, True) is not None for t in texts]
 
-    def predict(self, texts):  # type: ignore[no-untyped-def]
+    def predict(self, texts, embed=True):  # type: ignore[no-untyped-def]
         self.batches.append(list(texts))
-        return [self.table[t] for t in texts]
+        return [None if self.table[t] is None else (self.table[t], embed) for t in texts]
 
 
 def reader_for(table: dict[str, Prediction | None]) -> Reader:
@@ -130,10 +130,10 @@ async def test_concurrent_reads_are_embedded_in_one_batch_off_the_loop() -> None
     entered, release = threading.Event(), threading.Event()
     real_predict = classifier.predict
 
-    def slow_predict(batch):  # type: ignore[no-untyped-def]
+    def slow_predict(batch, embed=True):  # type: ignore[no-untyped-def]
         entered.set()
         release.wait(5)
-        return real_predict(batch)
+        return real_predict(batch, embed)
 
     classifier.predict = slow_predict  # type: ignore[method-assign]
     reader = BatchingReader(Reader(classifier=classifier))  # type: ignore[arg-type]
@@ -191,5 +191,34 @@ def test_the_gate_embeds_only_what_the_ngram_model_is_not_sure_is_chatter() -> N
     classifier = Classifier(embedder=embedder, head=head, lexical=lexical)
     predictions = classifier.predict(["coffee anyone?", "she wants to think it over"])
     assert predictions[0] is None  # sure it is chatter: never embedded
-    assert predictions[1] is not None and embedder.seen == ["she wants to think it over"]
+    assert predictions[1] is not None and predictions[1][1] and embedder.seen == ["she wants to think it over"]
+    shed = classifier.predict(["he needs to sleep on it"], embed=False)  # overloaded: the n-gram model alone
+    assert shed[0] is not None and not shed[0][1] and embedder.seen == ["she wants to think it over"]
     assert classifier.passes_gate(["lunch at noon?", "he needs to sleep on it"]) == [False, True]
+
+
+async def test_an_overloaded_reader_sheds_the_embedding_instead_of_queueing() -> None:
+    from bot.reading import batching
+
+    texts = [f"message {i} she wants to think it over" for i in range(batching.SHED_AT + 5)]
+    classifier = StubClassifier({t: prediction("think_it_over") for t in texts})
+    release = threading.Event()
+    real_predict = classifier.predict
+
+    def slow_predict(batch, embed=True):  # type: ignore[no-untyped-def]
+        if embed:
+            release.wait(5)
+        return real_predict(batch, embed)
+
+    classifier.predict = slow_predict  # type: ignore[method-assign]
+    reader = BatchingReader(Reader(classifier=classifier))  # type: ignore[arg-type]
+    tasks = [asyncio.create_task(reader.read(t)) for t in texts]
+    await asyncio.sleep(0)
+    while reader.shed < 5 and not all(t.done() for t in tasks[batching.SHED_AT + 1:]):
+        await asyncio.sleep(0.01)
+    release.set()
+    readings = await asyncio.gather(*tasks)
+    assert all(r.stall is not None for r in readings)
+    assert reader.shed >= 4  # the ones past the queue's limit were read at once, by the n-gram model alone
+    assert {r.decided_by for r in readings} == {"classifier", "ngram_model"}
+    reader.close()
