@@ -53,8 +53,17 @@ def _ratio(a: int, b: int) -> float:
     return a / b if b else float("nan")
 
 
+_TYPOGRAPHY = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2018": "'", "\u2019": "'",
+                             "\u201c": '"', "\u201d": '"'})
+
+
+def _name_key(name: str) -> str:
+    """A name as compared: case, dashes, curly quotes, spacing and a trailing full stop are typography, not names."""
+    return " ".join(name.translate(_TYPOGRAPHY).casefold().split()).rstrip(".")
+
+
 def _same_name(gold: str | None, got: str | None) -> bool:
-    return bool(gold and got and gold.casefold().strip() == got.casefold().strip())
+    return bool(gold and got and _name_key(gold) == _name_key(got))
 
 
 def _same_amount(gold: float | int | None, got: Decimal | None) -> bool:
