@@ -98,9 +98,9 @@ def parse_answer(raw: str | None) -> ModelReading | None:
 
 
 # What may go to a model is decided by the reader's own probabilities, not a second vocabulary: a message the
-# classifier finds something in, or is unsure about (less than SURE_IT_IS_CHATTER that it is other chatter). Plain
+# classifier finds something in, or is unsure about (it finds chatter less likely than not: P(other) < 0.5). Plain
 # chatter the cheap gate stopped carries no probabilities and is never sent; nor is anything with the rules reader.
-SURE_IT_IS_CHATTER = 0.85
+SURE_IT_IS_CHATTER = 0.5
 
 
 def worth_a_second_opinion(reading: Reading) -> bool:

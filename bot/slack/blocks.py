@@ -6,13 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    Block, ButtonElement, ContextBlock, InputBlock, MarkdownTextObject, Option, PlainTextInputElement, SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
 
-from bot.coach import DealAnswer, UnknownDeal
+from bot.coach import FIX_OUTCOMES, DealAnswer, RecordedUpdate, UnknownDeal
 from bot.coaching.commands import USAGE, UsageError
 from bot.coaching.guidance import Nudge
 from bot.coaching.library import CareQuestion, PromptLibrary
-from bot.coaching.models import ChannelSettings, Deal, RepDaily, TimelineEntry
+from bot.coaching.models import ChannelSettings, Deal, DealUpdate, RepDaily, TimelineEntry
 from bot.coaching.schedule import format_days, local_date, zone
 from bot.coaching.situations import RhythmAdvice
 
@@ -179,3 +183,73 @@ def daily_settings_message(rep: RepDaily | None, now: datetime, changed: str = "
         lines.append(f"Next one: {local:%a %d %b at %H:%M} your time.")
     text = " ".join([changed, *lines]).strip()
     return _message(text, [_section(_escape(text))])
+
+
+# what a deal update recorded, and fixing it ---------------------------------------------------------------------
+
+DEAL_FIX_ACTION = "deal_update_fix"
+DEAL_FIX_VIEW = "deal_update_fix"
+# Block ids (and action ids) of the fix modal's inputs: the field names parse_deal_fix reads and reports on.
+DEAL_FIX_FIELDS = ("name", "stage", "amount", "currency", "next_step", "outcome")
+
+
+def _recorded_parts(update: DealUpdate) -> list[str]:
+    money = format_amount(update.amount, update.currency) if update.amount is not None else ""
+    if money and update.currency and not money.endswith(update.currency):
+        money += f" {update.currency}"  # "$45,000 USD": the code too, so a misread currency shows
+    return [part for part in (
+        f"stage {update.stage}" if update.stage else "",
+        money,
+        f"next step: {update.next_step}" if update.next_step else "",
+        f"closed {update.outcome}" if update.outcome else "",
+    ) if part]
+
+
+def deal_update_recorded_message(*, event_id: int, deal_name: str, update: DealUpdate,
+                                 corrected: bool = False) -> RenderedMessage:
+    """One line saying what an update recorded, with a Fix button for its poster."""
+    verb = "Corrected" if corrected else "Recorded"
+    fields = " · ".join(_escape(part) for part in _recorded_parts(update))
+    line = f"{verb} on *{_escape(deal_name)}*: {fields}"
+    if len(line) > 2900:  # a section's text holds 3,000 characters
+        line = line[:2899] + "…"
+    button = ButtonElement(text="Fix", action_id=DEAL_FIX_ACTION, value=str(event_id))
+    return _message(line.replace("*", "", 2), [SectionBlock(text=MarkdownTextObject(text=line), accessory=button)])
+
+
+def _amount_input(amount: Decimal | None) -> str | None:
+    if amount is None:
+        return None
+    return f"{amount:.0f}" if amount == amount.to_integral_value() else f"{amount:.2f}"
+
+
+def _text_input(block_id: str, label: str, initial: str | None, *, optional: bool = True, hint: str | None = None,
+                multiline: bool = False) -> InputBlock:
+    # No max_length: a value recorded from a message may be longer than the limits, and Slack refuses a modal
+    # whose initial value breaks its own max_length. The limits come back as inline errors instead.
+    element = PlainTextInputElement(action_id=block_id, initial_value=(initial or None) and initial[:3000],
+                                    multiline=multiline or None)
+    return InputBlock(block_id=block_id, label=label, element=element, optional=optional, hint=hint)
+
+
+def deal_fix_modal(recorded: RecordedUpdate, *, private_metadata: str) -> dict:
+    """The fix modal, pre-filled with the update as recorded."""
+    update = recorded.update
+    options = {value: Option(value=value, label=value.capitalize()) for value in FIX_OUTCOMES}
+    blocks: list[Block] = [
+        _text_input("name", "Deal", recorded.deal.name, optional=False),
+        _text_input("stage", "Stage", update.stage),
+        _text_input("amount", "Amount", _amount_input(update.amount), hint="A number, e.g. 45000"),
+        _text_input("currency", "Currency", update.currency, hint="A three-letter code, e.g. USD"),
+        _text_input("next_step", "Next step", update.next_step, multiline=True),
+        InputBlock(block_id="outcome", label="Outcome", element=StaticSelectElement(
+            action_id="outcome", options=list(options.values()), initial_option=options[update.outcome or "open"])),
+    ]
+    view = View(type="modal", callback_id=DEAL_FIX_VIEW, title="Fix this update", submit="Save", close="Cancel",
+                private_metadata=private_metadata, blocks=blocks)
+    return view.to_dict()
+
+
+def not_your_update_message(poster: str | None) -> RenderedMessage:
+    who = f"<@{poster}>" if poster else "the person who posted it"
+    return _message(f"Only {who} can fix this update.", [_section(f"Only {who} can fix this update.")])

@@ -5,26 +5,48 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db"
 
+SQLITE_BUSY_TIMEOUT_MS = 5_000  # another process (a CLI command) holding the write lock: wait this long, off the loop
+SQLITE_POOL_TIMEOUT_S = 120.0  # a session waits this long for the one connection (in asyncio: the loop runs on)
 
-def create_engine(database_url: str) -> AsyncEngine:
-    if database_url.startswith("sqlite"):
-        engine = create_async_engine(database_url, connect_args={"timeout": 30})
 
-        @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-            # WAL lets the serving process and a CLI command share the file; foreign keys are off by default.
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
+def is_sqlite(database_url: str) -> bool:
+    return database_url.startswith("sqlite")
 
-        return engine
-    return create_async_engine(database_url, pool_pre_ping=True)
+
+def create_engine(database_url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+                  pool_timeout_s: float = SQLITE_POOL_TIMEOUT_S) -> AsyncEngine:
+    """PostgreSQL: an ordinary pool (several replicas share the server). SQLite: one connection per process, so one
+    writer: sessions queue for it in asyncio instead of fighting over the file lock in threads (`database is
+    locked`, a pool exhausted by waiters). WAL lets readers in other processes (`heartful exercises run-due`, the
+    shell) go on while we write."""
+    if not is_sqlite(database_url):
+        return create_async_engine(database_url, pool_pre_ping=True)
+    database = make_url(database_url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        engine = create_async_engine(
+            database_url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0,
+            pool_timeout=pool_timeout_s, connect_args={"timeout": busy_timeout_ms / 1000},
+        )
+    else:  # in memory: SQLAlchemy's default (one static connection) is already a single writer
+        engine = create_async_engine(database_url, connect_args={"timeout": busy_timeout_ms / 1000})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Set on every new connection: only journal_mode is stored in the file, the rest are per connection.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint; WAL keeps the file consistent
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    return engine
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

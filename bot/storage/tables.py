@@ -106,17 +106,21 @@ class Deal(Base):
 
 
 class DealEvent(Base):
-    """One recorded update of a deal: what changed, who said so, where and when."""
+    """One recorded update of a deal: what changed, who said so, where and when. A fix never rewrites an update:
+    it marks it corrected and adds a `fix` event (corrects_id → the original) that stands in its place."""
 
     __tablename__ = "deal_events"
-    __table_args__ = (Index("ix_deal_events_deal_id_created_at", "deal_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_deal_events_deal_id_created_at", "deal_id", "created_at"),
+        Index("ix_deal_events_channel_id_message_ts", "channel_id", "message_ts"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
     team_id: Mapped[str] = mapped_column(String(32))
     channel_id: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[str | None] = mapped_column(String(32))  # the rep, or the CRM integration's bot id
-    source: Mapped[str] = mapped_column(String(8))  # person | crm
+    source: Mapped[str] = mapped_column(String(8))  # person | crm | fix
     message_ts: Mapped[str] = mapped_column(String(32))
     stage: Mapped[str | None] = mapped_column(String(200))
     amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
@@ -124,6 +128,9 @@ class DealEvent(Base):
     next_step: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(8))  # won | lost
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("deal_events.id", ondelete="CASCADE"))  # fix events
+    corrected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # superseded by a fix then
+    corrected_by: Mapped[str | None] = mapped_column(String(32))
 
 
 class Nudge(Base):

@@ -17,7 +17,7 @@ from tests.fakes.openai_api import FakeOpenAI
 
 # A message the reader alone does not call a stall but is unsure about (less than 85% sure it is chatter), so a
 # configured model is asked: checked in the tests that use it.
-UNSURE = "They would rather wait and see how Q3 shapes up before deciding anything"
+UNSURE = "CFO is lukewarm on the price"
 from tests.slack_requests import channel_message_event, eventually
 
 STALL = "Spoke to Dana at Acme, she wants to think it over"
@@ -157,8 +157,8 @@ async def test_chatter_is_never_sent_to_the_model(llm_app, fake_slack, fake_open
 
 async def test_emails_phones_and_urls_are_redacted_before_anything_is_sent(llm_app, fake_slack, fake_openai):
     fake_openai.reply_json(answer(kind="stall", stall_kind="send_info", guidance=TAILORED))
-    text = ("Dana (dana.k@acme.io, +1 415 555 0134) asked me to send info to <mailto:cfo@acme.io|cfo@acme.io> "
-            "and see <https://acme.io/rfp?id=42|the RFP> first")
+    text = ("Dana (dana.k@acme.io, +1 415 555 0134) said to just send some info to <mailto:cfo@acme.io|cfo@acme.io> "
+            "and they will look at it, see <https://acme.io/rfp?id=42|the RFP>")
     await llm_app.post_event(channel_message_event(text))
     await fake_slack.await_for("chat.postMessage")
     [request] = fake_openai.requests

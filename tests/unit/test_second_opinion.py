@@ -35,6 +35,7 @@ def _probs(other: float) -> dict[str, float]:
 @pytest.mark.parametrize("reading", [
     Reading(decided_by="gate"),  # plain chatter the cheap gate stopped: no probabilities at all
     Reading(probabilities=_probs(0.97), decided_by="classifier"),  # the classifier is sure it is chatter
+    Reading(probabilities=_probs(0.6), decided_by="classifier"),  # chatter more likely than not
     Reading(decided_by="rules"),  # the rules reader found nothing
 ])
 def test_chatter_is_not_sent(reading):
@@ -42,7 +43,7 @@ def test_chatter_is_not_sent(reading):
 
 
 @pytest.mark.parametrize("reading", [
-    Reading(probabilities=_probs(0.6), decided_by="classifier"),  # unsure: the model may see what it missed
+    Reading(probabilities=_probs(0.4), decided_by="classifier"),  # unsure: the model may see what it missed
     Reading(stall=Stall(kind="timing", evidence="later"), probabilities=_probs(0.1), decided_by="classifier"),
     Reading(chase=True, decided_by="rules"),
 ])
