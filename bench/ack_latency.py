@@ -40,6 +40,7 @@ import yaml
 from bench._fake_slack import FakeSlackProcess
 from bench._util import machine_line, median, percentile, table
 from bench.chatter import chatter_lines
+from tests.fakes.slack_api import load_webapi_response
 from tests.slack_requests import SIGNING_SECRET, channel_message_event, json_body, slack_signature_headers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -88,6 +89,10 @@ class RunResult:
 # events
 # ---------------------------------------------------------------------------------------------------------------------
 
+# The workspace the fake Slack's auth.test names: serve ignores events for any other.
+TEAM = load_webapi_response("auth.test.bot_token")["team_id"]
+
+
 def build_events(count: int, run: str, seed: int = 5) -> list[Event]:
     rng = random.Random(seed)
     examples = yaml.safe_load(LABELLED.read_text())
@@ -103,7 +108,8 @@ def build_events(count: int, run: str, seed: int = 5) -> list[Event]:
         text = rng.choice(stalls) if kind == "stall" else rng.choice(updates) if kind == "update" else chatter[i]
         ts = f"{base}.{i:06d}"
         payload = channel_message_event(text, channel=rng.choice(CHANNELS), user=rng.choice(USERS), ts=ts,
-                                        event_id=f"EvB{run}{i:07d}")
+                                        event_id=f"EvB{run}{i:07d}",
+                                        team_id=TEAM)
         events.append(Event(kind=kind, ts=ts, body=json_body(payload)))
     return events
 

@@ -41,6 +41,7 @@ from bench._fake_slack import FakeSlackProcess
 from bench._util import machine_line, table
 from bench.ack_latency import CHANNELS, USERS, Event, Sent, clean_env, cpu_seconds, free_port, ms, open_loop, rss_kb, stop
 from bench.chatter import chatter_lines
+from tests.fakes.slack_api import load_webapi_response
 from tests.slack_requests import SIGNING_SECRET, channel_message_event, json_body
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,6 +71,10 @@ class Result:
     log_tail: str = ""
 
 
+# The workspace the fake Slack's auth.test names: serve ignores events for any other.
+TEAM = load_webapi_response("auth.test.bot_token")["team_id"]
+
+
 def corpus_texts() -> tuple[list[str], list[str]]:
     from bot.reading.corpus import load_corpus
 
@@ -91,7 +96,8 @@ def build_events(count: int, run: str, seed: int, stalls: list[str], updates: li
         text = rng.choice(stalls) if kind == "stall" else rng.choice(updates) if kind == "update" else chatter[i]
         ts = f"{base}.{i:06d}"
         payload = channel_message_event(text, channel=rng.choice(CHANNELS), user=rng.choice(USERS), ts=ts,
-                                        event_id=f"EvS{run}{i:07d}")
+                                        event_id=f"EvS{run}{i:07d}",
+                                        team_id=TEAM)
         events.append(Event(kind=kind, ts=ts, body=json_body(payload)))
     return events
 
