@@ -64,6 +64,22 @@ def _section(markdown: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=markdown))
 
 
+SECTION_LIMIT = 3000  # Block Kit: a section's text is at most 3,000 characters
+
+
+def fit_lines(lines: list[str], limit: int = SECTION_LIMIT - 100) -> str:
+    """As many whole lines as fit, in the order given (newest first), then "…and N more": never a line cut."""
+    kept: list[str] = []
+    used = 0
+    for index, line in enumerate(lines):
+        if used + len(line) + 1 > limit:
+            kept.append(f"…and {len(lines) - index} more")
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
+
+
 def help_message() -> RenderedMessage:
     lines = [f"`{example}`  {meaning}" for example, meaning in USAGE]
     text = "Heartful /coach commands:\n" + "\n".join(f"{example}: {meaning}" for example, meaning in USAGE)
@@ -71,7 +87,9 @@ def help_message() -> RenderedMessage:
 
 
 def usage_error_message(error: UsageError) -> RenderedMessage:
-    return _message(str(error), [_section(f":warning: {_escape(error.problem)}\nUsage: `{_escape(error.usage)}`")])
+    # the problem often echoes what the person typed: escaped everywhere, so "<!channel>" is shown, never sent
+    return _message(_escape(str(error)),
+                    [_section(f":warning: {_escape(error.problem)}\nUsage: `{_escape(error.usage)}`")])
 
 
 def rhythm_message(advice: RhythmAdvice) -> RenderedMessage:
@@ -114,8 +132,9 @@ def deals_message(deals: list[Deal], now: datetime) -> RenderedMessage:
         f"({_days_since(d.updated_at, now)})"
         for d in deals
     ]
-    return _message(f"Deals in this channel: {len(deals)}\n" + "\n".join(lines),
-                    [_section(f"*Deals in this channel ({len(deals)})*\n" + "\n".join(lines))])
+    listed = fit_lines(lines)  # newest first, as the repository orders them
+    return _message(f"Deals in this channel: {len(deals)}\n" + listed,
+                    [_section(f"*Deals in this channel ({len(deals)})*\n" + listed)])
 
 
 def _timeline_line(entry: TimelineEntry, library: PromptLibrary) -> str:
@@ -138,26 +157,35 @@ def _timeline_line(entry: TimelineEntry, library: PromptLibrary) -> str:
 
 def deal_message(answer: DealAnswer, library: PromptLibrary, now: datetime) -> RenderedMessage:
     if len(answer.matches) > 1:
-        names = ", ".join(d.name for d in answer.matches)
+        names = fit_lines([_escape(d.name) for d in answer.matches]).replace("\n", ", ")
         text = f"Several deals match: {names}. Say which one: /coach deal <name>."
-        return _message(text, [_section(f"Several deals match: {_escape(names)}.\nSay which one: `/coach deal <name>`")])
+        return _message(text, [_section(f"Several deals match: {names}.\nSay which one: `/coach deal <name>`")])
     deal = answer.matches[0]
     header = (f"*{_escape(deal.name)}*: {_escape(deal.stage or 'no stage')}, {format_amount(deal.amount, deal.currency)}"
               f", {deal.status}; last update {_days_since(deal.updated_at, now)}")
     if deal.next_step:
         header += f"\nNext step: {_escape(deal.next_step)}"
-    lines = [_timeline_line(entry, library) for entry in answer.timeline] or ["No updates or coaching yet."]
-    text = header.replace("*", "") + "\n" + "\n".join(lines)
-    return _message(text, [_section(header), _section("\n".join(lines)[:2900])])
+    header = fit_lines(header.splitlines())
+    # newest first, whole lines: the latest updates are what people ask for
+    lines = [_timeline_line(entry, library) for entry in reversed(answer.timeline)] or ["No updates or coaching yet."]
+    timeline = fit_lines(lines)
+    text = header.replace("*", "") + "\n" + timeline
+    return _message(text, [_section(header), _section(timeline)])
+
+
+def _some(names: list[str], most: int = 20) -> str:
+    shown = ", ".join(name[:120] for name in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def unknown_deal_message(error: UnknownDeal) -> RenderedMessage:
+    name = error.name[:200]
     if error.ambiguous:
-        problem = f"Several deals match '{error.name}': {', '.join(error.known)}. Say which one."
+        problem = f"Several deals match '{name}': {_some(error.known)}. Say which one."
     elif error.known:
-        problem = f"No deal named '{error.name}' in this channel. Deals here: {', '.join(error.known)}."
+        problem = f"No deal named '{name}' in this channel. Deals here: {_some(error.known)}."
     else:
-        problem = f"No deal named '{error.name}' in this channel, and none are recorded here yet."
+        problem = f"No deal named '{name}' in this channel, and none are recorded here yet."
     return usage_error_message(UsageError(problem, "/coach deal <name> (see /coach deals)"))
 
 

@@ -69,3 +69,55 @@ def test_amounts():
     assert format_amount(Decimal("1200000"), "EUR") == "€1,200,000"
     assert format_amount(Decimal("99.5"), None) == "99.50"
     assert format_amount(None, None) == "no amount"
+
+
+def _deals(n: int, now: datetime) -> list[Deal]:
+    return [Deal(id=i, name=f"Customer number {i} - Enterprise rollout", channel_id="C1", stage="Negotiation",
+                 amount=Decimal("120000"), currency="USD", next_step=None, status="open",
+                 updated_at=now - timedelta(minutes=i)) for i in range(n)]
+
+
+def _within_block_kit_limits(rendered) -> None:  # type: ignore[no-untyped-def]
+    assert len(rendered.blocks) <= 50
+    for block in rendered.blocks:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+
+
+def test_ten_thousand_deals_fit_newest_first_with_how_many_more() -> None:
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    rendered = deals_message(_deals(10_000, now), now)
+    _within_block_kit_limits(rendered)
+    body = rendered.blocks[0]["text"]["text"]
+    assert "Customer number 0 - Enterprise rollout" in body.splitlines()[1]  # the newest first
+    assert body.splitlines()[-1].startswith("…and ") and body.splitlines()[-1].endswith(" more")
+    assert all(line.startswith(("•", "…", "*")) for line in body.splitlines())  # whole lines only
+
+
+def test_a_long_timeline_shows_the_newest_updates_whole() -> None:
+    from bot.coach import DealAnswer
+    from bot.coaching.models import TimelineEntry
+    from bot.slack.blocks import deal_message
+
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    [deal] = _deals(1, now)
+    timeline = [TimelineEntry(at=now - timedelta(hours=500 - i), kind="update", who="W1", stage="Negotiation",
+                              next_step=f"step {i}") for i in range(500)]  # oldest first, as the repository gives it
+    rendered = deal_message(DealAnswer(matches=[deal], timeline=timeline), LIBRARY, now)
+    _within_block_kit_limits(rendered)
+    lines = rendered.blocks[1]["text"]["text"].splitlines()
+    assert lines[0].endswith("next step: step 499")  # newest first
+    assert lines[-1].startswith("…and ") and all("next step: step " in line for line in lines[:-1])
+
+
+def test_user_text_echoed_in_an_error_is_escaped_and_bounded() -> None:
+    from bot.coach import UnknownDeal
+    from bot.slack.blocks import unknown_deal_message
+
+    rendered = unknown_deal_message(UnknownDeal("<!channel> <@U123> <https://evil.example|click>",
+                                                [f"Deal {i}" for i in range(10_000)]))
+    _within_block_kit_limits(rendered)
+    for where in (rendered.text, rendered.blocks[0]["text"]["text"]):
+        assert "<!channel>" not in where and "<@U123>" not in where and "<https://" not in where
+        assert "&lt;!channel&gt;" in where
+    assert "and 9980 more" in rendered.text
