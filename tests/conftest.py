@@ -51,6 +51,12 @@ class RunningApp:
     async def post_event(self, payload: dict, **kwargs) -> aiohttp.ClientResponse:  # type: ignore[no-untyped-def]
         return await self.post(json_body(payload), **kwargs)
 
+    async def handled(self, *payloads: dict) -> None:
+        """Wait until the app has finished with these channel messages, answered or not: what a "nothing happened"
+        check waits on instead of a sleep."""
+        for payload in payloads:
+            await self.heartful.coach.completions.wait(payload["event"]["ts"])
+
 
 @pytest.fixture
 async def start_app(fake_slack: FakeSlackApi, database_url: str, monkeypatch: pytest.MonkeyPatch):

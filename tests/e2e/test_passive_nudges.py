@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from sqlalchemy import select
@@ -25,11 +24,6 @@ def posted_question(call) -> str:  # type: ignore[no-untyped-def]
     """The care question in a posted nudge: the quoted line of the second section block."""
     text = call.args["blocks"][1]["text"]["text"]
     return text.split("\n>", 1)[1].replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-
-
-async def quiet(seconds: float = 0.6) -> None:
-    """Give a listener time to (wrongly) act, before asserting it did not."""
-    await asyncio.sleep(seconds)
 
 
 async def test_stall_gets_step_back_guidance_and_one_verbatim_care_question_in_the_thread(running_app, fake_slack):
@@ -110,9 +104,10 @@ async def test_muted_channel_gets_no_nudge_but_updates_are_still_recorded(runnin
     await running_app.heartful.repository.update_channel_settings(
         team_id="T111", channel_id="C111", changed_by="W999", muted=True
     )
-    await running_app.post_event(channel_message_event("Acme moved to Proposal, $45k. Dana wants to think it over"))
+    event = channel_message_event("Acme moved to Proposal, $45k. Dana wants to think it over")
+    await running_app.post_event(event)
     await fake_slack.await_for("reactions.add")
-    await quiet()
+    await running_app.handled(event)
     assert fake_slack.calls_to("chat.postMessage") == []
 
 
@@ -124,7 +119,7 @@ async def test_deal_update_is_recorded_with_its_event_and_acknowledged_with_a_re
     [reaction] = await fake_slack.await_for("reactions.add")
     assert reaction.args["timestamp"] == "1700000401.000100"
     assert reaction.args["channel"] == "C111"
-    await quiet(0.2)
+    await running_app.handled(event)
     assert fake_slack.calls_to("chat.postMessage") == []  # an update is not a stall
 
     deal = await running_app.heartful.repository.find_deal(team_id="T111", channel_id="C111", name="acme")
@@ -146,7 +141,7 @@ async def test_crm_bot_message_is_recorded_but_never_nudged(running_app, fake_sl
     )
     await running_app.post_event(body)
     await fake_slack.await_for("reactions.add")
-    await quiet()
+    await running_app.handled(body)
     assert fake_slack.calls_to("chat.postMessage") == []
     assert fake_slack.calls_to("chat.postEphemeral") == []
     deals = await running_app.heartful.repository.deals_in_channel(team_id="T111", channel_id="C111")
@@ -168,8 +163,9 @@ async def test_update_naming_no_deal_is_recorded_on_the_channels_deal(running_ap
 async def test_chatter_gets_nothing(running_app, fake_slack):
     for text in ["can someone send me the info for the offsite?", "I need to think it over before I send the forecast",
                  "no need to think it over, they're signing Friday", "lunch?"]:
-        await running_app.post_event(channel_message_event(text))
-    await quiet()
+        event = channel_message_event(text)
+        await running_app.post_event(event)
+        await running_app.handled(event)
     assert [c.method for c in fake_slack.calls if c.method != "auth.test"] == []
 
 
