@@ -1,4 +1,4 @@
-"""Signed requests into the bot's HTTP endpoint, built from the real Slack payloads in shared/slack_fixtures."""
+"""Signed requests into the bot's HTTP endpoint, built from the real Slack payloads in tests/fixtures/slack."""
 
 from __future__ import annotations
 
@@ -12,13 +12,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.fakes.slack_api import shared_dir
+from tests.fakes.slack_api import fixtures_dir
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # the test vector secret from Slack's docs
-
-
-def fixtures_dir() -> Path:
-    return shared_dir() / "slack_fixtures"
 
 
 def load_event(name: str) -> dict[str, Any]:
@@ -26,7 +22,7 @@ def load_event(name: str) -> dict[str, Any]:
 
 
 def slack_signature_headers(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
-    """The two headers Slack attaches (see shared/slack_fixtures/signing.md)."""
+    """The two headers Slack attaches (see tests/fixtures/slack/signing.md)."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
     digest = hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": "v0=" + digest}

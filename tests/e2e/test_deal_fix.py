@@ -15,16 +15,15 @@ import pytest
 
 from bot.storage import tables
 from tests.e2e.test_coach_command import CoachCommand
-from tests.slack_requests import channel_message_event, form_body, load_event
+from tests.slack_requests import channel_message_event, fixtures_dir, form_body, load_event
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 UPDATE = "Acme moved to Proposal, $45k, next step: demo with the CFO on Tuesday"
 FORM = "application/x-www-form-urlencoded"
 _hooks = itertools.count(1)
 
 
 def fixture(name: str) -> dict[str, Any]:
-    return json.loads((FIXTURES / f"{name}.json").read_text())
+    return json.loads((fixtures_dir() / "interactivity" / f"{name}.json").read_text())
 
 
 async def quiet(seconds: float = 0.6) -> None:
@@ -50,7 +49,7 @@ class Slack:
         """Press the Fix button on an ephemeral; return the response_url path Slack gave the press."""
         button = ephemeral.args["blocks"][0]["accessory"]
         hook = f"actions/T111/{next(_hooks)}/secret"
-        payload = fixture("block_actions_ephemeral_button")
+        payload = fixture("block_actions_message_button_ephemeral")
         payload["user"]["id"] = user
         payload["container"].update({"channel_id": channel, "message_ts": self.fake.next_ts()})
         payload["channel"]["id"] = channel
@@ -67,7 +66,7 @@ class Slack:
     async def save(self, modal: dict[str, Any], changes: dict[str, str | None], *, user: str = "W111"
                    ) -> dict[str, Any] | None:
         """Submit the modal with its pre-filled values changed; the ack's body (inline errors), or None."""
-        shapes = fixture("view_submission_multi_inputs")["view"]["state"]["values"]
+        shapes = fixture("view_submission_multi_inputs_java")["view"]["state"]["values"]
         values: dict[str, dict] = {}
         for block in modal["blocks"]:
             element, field = block["element"], block["block_id"]
@@ -154,7 +153,7 @@ async def test_fix_opens_a_modal_prefilled_with_the_update_as_recorded(slack, fa
     told = await slack.post_update(ts="1700000531.000100")
     await slack.press_fix(told)
     [opened] = await fake_slack.await_for("views.open")
-    assert opened.args["trigger_id"] == fixture("block_actions_ephemeral_button")["trigger_id"]
+    assert opened.args["trigger_id"] == fixture("block_actions_message_button_ephemeral")["trigger_id"]
     modal = opened.args["view"]
     assert modal["type"] == "modal" and modal["callback_id"] == "deal_update_fix"
     assert initial_values(modal) == {"name": "Acme", "stage": "Proposal", "amount": "45000", "currency": "USD",

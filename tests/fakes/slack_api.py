@@ -13,9 +13,7 @@ slack_sdk sends every method as ``POST /api/<method>``. The token is sent in
 ``Authorization: Bearer ...``. The body is JSON for some methods and
 form-urlencoded for others. Both are parsed, and so is the query string.
 
-Response shapes come from the Slack fixtures in
-``<repo>/../shared/slack_fixtures/webapi/responses``. Set the environment
-variable ``HEARTFUL_SHARED_DIR`` to the ``shared`` folder to use another one.
+Response shapes come from the Slack fixtures in ``tests/fixtures/slack/webapi/responses``.
 """
 
 from __future__ import annotations
@@ -24,7 +22,6 @@ import asyncio
 import copy
 import itertools
 import json
-import os
 import threading
 import time
 from collections import deque
@@ -39,7 +36,7 @@ from tests.fakes.threaded_server import ThreadedFakeServer
 __all__ = [
     "Call",
     "FakeSlackApi",
-    "shared_dir",
+    "fixtures_dir",
     "webapi_fixtures_dir",
     "load_webapi_response",
 ]
@@ -51,16 +48,13 @@ __all__ = [
 _REPO_ROOT = Path(__file__).resolve().parents[2]  # tests/fakes/slack_api.py -> <repo>
 
 
-def shared_dir() -> Path:
-    """Return the ``shared/`` folder: ``$HEARTFUL_SHARED_DIR`` if set, else ``<repo>/../shared``."""
-    env = os.environ.get("HEARTFUL_SHARED_DIR")
-    if env:
-        return Path(env).expanduser().resolve()
-    return (_REPO_ROOT.parent / "shared").resolve()
+def fixtures_dir() -> Path:
+    """The real Slack payload shapes the tests use, kept in the repository (tests/fixtures/slack, SOURCES.md there)."""
+    return _REPO_ROOT / "tests" / "fixtures" / "slack"
 
 
 def webapi_fixtures_dir() -> Path:
-    return shared_dir() / "slack_fixtures" / "webapi"
+    return fixtures_dir() / "webapi"
 
 
 def load_webapi_response(name: str) -> Dict[str, Any]:
@@ -72,11 +66,7 @@ def load_webapi_response(name: str) -> Dict[str, Any]:
         with path.open(encoding="utf-8") as f:
             return json.load(f)
     except FileNotFoundError as e:
-        raise FileNotFoundError(
-            f"Slack fixture not found: {path}. The fake Slack API expects the shared fixtures at "
-            f"<repo>/../shared/slack_fixtures (looked in {shared_dir()}); set HEARTFUL_SHARED_DIR "
-            f"to the 'shared' folder to override."
-        ) from e
+        raise FileNotFoundError(f"Slack fixture not found: {path} (the fixtures live in tests/fixtures/slack)") from e
 
 
 # ---------------------------------------------------------------------------
