@@ -1,10 +1,9 @@
-"""The learned classifier: sentence embeddings of a message and of its sentences, then a small trained head.
+"""The embedding half of the classifier: one sentence embedding per message (clipped), then a small trained head.
 
-A message is embedded whole and sentence by sentence; its features are the whole-message vector beside the
-element-wise maximum over its sentences, so a stall buried in a long recap still shows. The head is a one-hidden-layer
-network (label: a stall kind, chase, deal_update or other; it beat a logistic regression out of fold) plus a binary
-logistic regression (does the message carry a deal update, stall or not). Its weights are a few hundred kilobytes, committed in `bot/reading/model/`, and retrained
-reproducibly by `heartful train`.
+The head is a one-hidden-layer network (label: a stall kind, chase, deal_update or other; it beat a logistic
+regression out of fold) plus a binary logistic regression (does the message carry a deal update, stall or not). Its
+weights (under 200 KB) are committed in `bot/reading/model/` and retrained reproducibly by `heartful train`; `blend`
+averages its probabilities with the n-gram model's (lexical.py).
 """
 
 from __future__ import annotations
@@ -21,12 +20,9 @@ from bot.coaching.models import STALL_KINDS
 from bot.reading.embedding import Embedder
 
 CLASSES: tuple[str, ...] = (*STALL_KINDS, "chase", "deal_update", "other")
-STALL_INDEX = np.arange(len(STALL_KINDS))
 MODEL_DIR = Path(__file__).parent / "model"
 HEAD_FILE = MODEL_DIR / "head.npz"
-MAX_SENTENCES = 8
 
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*|\s+[-\u2013\u2014]\s+")
 _MARKUP_RE = re.compile(r"<[@#!][^>|]*(?:\|([^>]*))?>|<(?:https?|mailto):[^>|]*(?:\|([^>]*))?>")
 
 
@@ -35,47 +31,15 @@ def model_text(text: str) -> str:
     return _MARKUP_RE.sub(lambda m: m.group(1) or m.group(2) or "@someone", text).replace("\x00", "").strip()
 
 
-def sentences(text: str) -> list[str]:
-    """A message's sentences (quote marks dropped), the tiny ones joined to the one before."""
-    out: list[str] = []
-    for part in _SENTENCE_END_RE.split(text):
-        part = part.strip().lstrip(">").strip()
-        if not part:
-            continue
-        if out and len(part.split()) < 3:
-            out[-1] = f"{out[-1]} {part}"
-        else:
-            out.append(part)
-    if len(out) > MAX_SENTENCES:  # keep the head and the tail, where news and asks usually are
-        out = out[: MAX_SENTENCES // 2] + out[-MAX_SENTENCES // 2:]
-    return out
-
-
 def clip_for_embedding(text: str, head: int = 480, tail: int = 240) -> str:
-    """The start and the end of a long message: where news and asks usually are. Embedding cost grows with length."""
+    """The start and the end of a long message: where news and asks usually are. Embedding cost grows with length
+    (about 2 ms of CPU per token here)."""
     return text if len(text) <= head + tail else f"{text[:head]} … {text[-tail:]}"
 
 
 def whole_features(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-    """One embedding per message (clipped): the cheap feature set the served head uses."""
+    """One embedding per message, clipped: the features the head is trained and served on."""
     return embedder.embed([clip_for_embedding(model_text(t)) for t in texts])
-
-
-def features(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-    """One row per text: [whole-message vector, max over its sentences]. Embeds each distinct string once."""
-    cleaned = [model_text(t) for t in texts]
-    parts = [sentences(t) for t in cleaned]
-    unique: dict[str, int] = {}
-    for whole, sents in zip(cleaned, parts):
-        for s in (whole, *(sents if len(sents) > 1 else ())):
-            unique.setdefault(s, len(unique))
-    vectors = embedder.embed(list(unique)) if unique else np.zeros((0, 384), np.float32)
-    rows = []
-    for whole, sents in zip(cleaned, parts):
-        w = vectors[unique[whole]]
-        m = np.max(vectors[[unique[s] for s in sents]], axis=0) if len(sents) > 1 else w
-        rows.append(np.concatenate([w, m]))
-    return np.stack(rows).astype(np.float32) if rows else np.zeros((0, 768), np.float32)
 
 
 @dataclass(frozen=True)
@@ -123,9 +87,6 @@ class Head:
     update_bias: float
     thresholds: dict[str, float]  # stall, chase, deal_update: probabilities above which the reader says so
     meta: dict
-
-    def predict(self, x: np.ndarray) -> list[Prediction]:
-        return to_predictions(*self.arrays(x))
 
     def arrays(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Class probabilities (n, classes) and update probabilities (n,)."""

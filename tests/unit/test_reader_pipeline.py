@@ -9,7 +9,7 @@ import pytest
 
 from bot.coaching.models import STALL_KINDS
 from bot.reading.batching import BatchingReader
-from bot.reading.classify import CLASSES, Prediction, model_text, sentences
+from bot.reading.classify import CLASSES, Prediction, clip_for_embedding, model_text
 from bot.reading.reader import RULES, Reader
 
 THRESHOLDS = {"stall": 0.6, "chase": 0.6, "deal_update": 0.5}
@@ -118,10 +118,12 @@ def test_the_rules_reader_stands_in_without_a_classifier() -> None:
     assert not reader.needs_model("anything at all")
 
 
-def test_sentences_and_model_text() -> None:
+def test_model_text_and_clipping() -> None:
     assert model_text("ping <@U04ABC|dana> about <https://x.co/deck|the deck>") == "ping dana about the deck"
-    assert sentences("Great call. Kev wants to sit with it for a week.\n> ok") == [
-        "Great call.", "Kev wants to sit with it for a week. ok"]
+    long = "start " + "x" * 2000 + " she wants to think it over"
+    clipped = clip_for_embedding(long)
+    assert len(clipped) < 800 and clipped.startswith("start ") and clipped.endswith("think it over")
+    assert clip_for_embedding("short") == "short"
 
 
 async def test_concurrent_reads_are_embedded_in_one_batch_off_the_loop() -> None:
