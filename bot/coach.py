@@ -12,7 +12,7 @@ from typing import Protocol
 from bot.coaching.guidance import Nudge, compose_nudge, next_care_question
 from bot.coaching.library import CareQuestion, Guidance, PromptLibrary
 from bot.coaching.second_opinion import Opinion, combine, guidance_is_acceptable, worth_a_second_opinion
-from bot.coaching.models import ChannelSettings, Deal, DealUpdate, ReplyMode, Reading, TimelineEntry
+from bot.coaching.models import MAX_AMOUNT, ChannelSettings, Deal, DealUpdate, ReplyMode, Reading, TimelineEntry
 from bot.coaching.situations import RhythmAdvice, rhythm_advice
 from bot.reading.batching import BatchingReader
 from bot.storage.repository import RecordedUpdate, Repository
@@ -111,7 +111,6 @@ class InvalidFix(Exception):
 
 
 FIX_OUTCOMES = ("open", "won", "lost")
-MAX_AMOUNT = Decimal(10) ** 12
 FIX_LENGTHS = {"name": 120, "stage": 80, "next_step": 300}
 
 

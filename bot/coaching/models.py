@@ -21,6 +21,11 @@ STALL_KINDS: tuple[StallKind, ...] = get_args(StallKind)
 
 Outcome = Literal["won", "lost"]
 
+# Bounds on what a deal may hold, wherever it is read, typed into a fix, or stored: no deal is a trillion, and a
+# name longer than this is a sentence, not a name.
+MAX_AMOUNT = Decimal(10) ** 12
+MAX_DEAL_NAME = 120
+
 
 @dataclass(frozen=True, slots=True)
 class Stall:

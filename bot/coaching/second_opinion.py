@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.coaching.models import STALL_KINDS, DealUpdate, Reading, Stall, StallKind
+from bot.coaching.models import MAX_AMOUNT, STALL_KINDS, DealUpdate, Reading, Stall, StallKind
 
 CONFIDENCE_THRESHOLD = 0.7
 MAX_GUIDANCE_SENTENCES = 3
@@ -45,7 +45,7 @@ class _Answer(BaseModel):
     stall_kind: StallKind | None
     deal: str | None = Field(max_length=200)
     stage: str | None = Field(max_length=200)
-    amount: Decimal | None = Field(ge=0, le=Decimal("1e12"))
+    amount: Decimal | None = Field(ge=0, lt=MAX_AMOUNT)
     currency: str | None = Field(max_length=8)
     next_step: str | None = Field(max_length=500)
     outcome: Literal["won", "lost"] | None

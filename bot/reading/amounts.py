@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 __all__ = ["find_amount", "to_decimal", "MAX_AMOUNT"]
 
-MAX_AMOUNT = Decimal(10) ** 12
+from bot.coaching.models import MAX_AMOUNT
 
 # Longest first so "ca$" wins over "$".
 _SYMBOLS = {

@@ -16,7 +16,7 @@ from bot.reading.stages import default_stages
 
 __all__ = ["find_deal_name", "match_known_deal", "find_known_deal", "MAX_NAME"]
 
-MAX_NAME = 120
+from bot.coaching.models import MAX_DEAL_NAME as MAX_NAME
 
 _UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals, with Latin-1 accents ("Á", "Ü")
 _W = r"[\w&'.-]"

@@ -12,20 +12,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.coaching.models import ChannelSettings, Deal, DealUpdate, TimelineEntry
+from bot.coaching.models import MAX_AMOUNT, MAX_DEAL_NAME, ChannelSettings, Deal, DealUpdate, TimelineEntry
 from bot.storage import tables
 from bot.storage.tables import utcnow
 
 
 # Bounds on what a message can make us store: Slack text may carry NUL bytes (PostgreSQL refuses them) and names or
 # amounts no column holds (Numeric(16, 2), String(200), String(240)). Clipped here, on every path that records.
-DEAL_NAME_MAX = 120
+DEAL_NAME_MAX = MAX_DEAL_NAME
 STAGE_MAX = 120
 NEXT_STEP_MAX = 300
 CURRENCY_MAX = 8
 CHANNEL_NAME_MAX = 200
 ROTATION_KEY_MAX = 240
-AMOUNT_LIMIT = Decimal(10) ** 12  # amounts at or above it are dropped: no deal is a trillion
+AMOUNT_LIMIT = MAX_AMOUNT  # amounts at or above it are dropped
 
 
 def clean_text(value: str | None, limit: int) -> str | None:
