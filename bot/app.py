@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.coach import Coach
 from bot.daily_exercises import DailyExercises, DailyTimings
+from bot.delivery.channel_messages import ChannelMessageWork, WorkTimings
+from bot.delivery.retry import RetryPolicy
 from bot.coaching.library import PromptLibrary, default_prompts_dir, load_library
 from bot.llm.prompt_file import load_prompt_file
 from bot.observability import Metrics, Readiness, check_slack_auth
@@ -22,6 +24,7 @@ from bot.settings import Settings
 from bot.slack.bolt_app import build_bolt_app, build_web_app
 from bot.slack.client import make_web_client
 from bot.slack.exercise_sender import SlackExerciseSender
+from bot.slack.replies import SlackReplies, outbox_for
 from bot.scheduling.ticker import ExerciseTicker
 from bot.storage.daily import DailyRepository
 from bot.storage.llm_usage import LlmUsageRepository
@@ -68,6 +71,7 @@ class Heartful:
     engine: AsyncEngine
     repository: Repository
     coach: Coach
+    work: ChannelMessageWork
     daily: DailyExercises
     bolt_app: AsyncApp
     metrics: Metrics
@@ -108,10 +112,12 @@ class Heartful:
         client = self.bolt_app.client
         if client.session is None:
             client.session = ClientSession(timeout=ClientTimeout(total=client.timeout))
+        self.work.start()
 
     async def close(self) -> None:
         if self._slack_check is not None and not self._slack_check.done():
             self._slack_check.cancel()
+        await self.work.stop()
         client = self.bolt_app.client
         if client.session is not None:
             await client.session.close()
@@ -140,8 +146,19 @@ def build_heartful(
         ),
     )
     metrics = Metrics()
-    bolt_app = build_bolt_app(coach=coach, daily=daily, client=client, signing_secret=settings.slack_signing_secret,
+    work = ChannelMessageWork(
+        sessions=sessions, coach=coach, sender=SlackReplies(client), render=outbox_for, metrics=metrics,
+        timings=WorkTimings(
+            capacity=settings.work_queue_size, concurrency=settings.work_concurrency,
+            lease=timedelta(seconds=settings.work_lease_s), poll_s=settings.work_poll_s,
+            retention=timedelta(hours=settings.work_retention_hours),
+            policy=RetryPolicy(window=timedelta(seconds=settings.work_retry_window_s)),
+        ),
+    )
+    bolt_app = build_bolt_app(coach=coach, work=work, daily=daily, client=client,
+                              signing_secret=settings.slack_signing_secret,
                               process_before_response=process_before_response, metrics=metrics)
-    return Heartful(settings=settings, engine=engine, repository=repository, coach=coach, daily=daily,
-                    bolt_app=bolt_app, metrics=metrics,
-                    readiness=Readiness(engine, database_timeout_s=settings.readyz_db_timeout_s))
+    readiness = Readiness(engine, database_timeout_s=settings.readyz_db_timeout_s)
+    readiness.backlog = work.backlog
+    return Heartful(settings=settings, engine=engine, repository=repository, coach=coach, work=work, daily=daily,
+                    bolt_app=bolt_app, metrics=metrics, readiness=readiness)

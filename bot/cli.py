@@ -147,6 +147,7 @@ def cmd_try(args: argparse.Namespace) -> int:
     from bot.app import build_model_coach, build_reader, load_prompts
     from bot.coach import Coach
     from bot.coaching.guidance import compose_nudge
+    from bot.coaching.nudges import tailored
     from bot.slack.blocks import nudge_message
 
     text = " ".join(args.text).strip()
@@ -187,7 +188,7 @@ def cmd_try(args: argparse.Namespace) -> int:
     if reading.deal_update:
         lines.append("Heartful would record it and react with :memo:")
     if reading.stall:
-        nudge = Coach.tailored(compose_nudge(library, reading.stall.kind), guidance)
+        nudge = tailored(compose_nudge(library, reading.stall.kind), guidance)
         lines.append("Reply in the thread:")
         lines.extend("  " + line for line in nudge_message(nudge).text.splitlines())
     if reading.is_empty:

@@ -1,33 +1,29 @@
-"""The coach service: domain decisions plus the storage they need. No Slack here: listeners call it with plain data."""
+"""The coach for /coach and the reader's helpers (reading, the model's second opinion). Channel messages are
+handled by bot/coaching/nudges.py through bot/delivery/channel_messages.py. No Slack here."""
 
 from __future__ import annotations
 
-import logging
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Protocol
 
 from bot.coaching.guidance import Nudge, compose_nudge, next_care_question
-from bot.coaching.library import CareQuestion, Guidance, PromptLibrary
+from bot.coaching.library import CareQuestion, PromptLibrary
 from bot.coaching.second_opinion import Opinion, combine, guidance_is_acceptable, worth_a_second_opinion
-from bot.coaching.models import MAX_AMOUNT, ChannelSettings, Deal, DealUpdate, ReplyMode, Reading, TimelineEntry
+from bot.coaching.models import (MAX_AMOUNT, ChannelSettings, Deal, DealUpdate, RecordedUpdate, ReplyMode, Reading,
+                                 TimelineEntry)
+from bot.coaching.nudges import prompts_version_label, rotation_key, tailored
+from bot.coaching.ports import SecondOpinion
 from bot.coaching.situations import RhythmAdvice, rhythm_advice
 from bot.reading.batching import BatchingReader
-from bot.storage.repository import RecordedUpdate, Repository
+from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
-ChannelNameLookup = Callable[[], Awaitable[str | None]]
-
 # A nudge must reach the thread within three seconds of the message: the model gets two of them at most.
 NUDGE_MODEL_DEADLINE_S = 2.0
-MODEL_GUIDANCE_ID = "model"
-
-
-class SecondOpinionSource(Protocol):
-    async def second_opinion(self, *, team_id: str, text: str) -> Opinion: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,32 +31,6 @@ class Consulted:
     reading: Reading
     guidance: str | None  # the model's tailored step-back guidance, when it passed the care check
     opinion: Opinion | None
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelMessage:
-    """A message posted in a deal channel, as the coach needs it."""
-
-    team_id: str
-    channel_id: str
-    user_id: str | None  # the rep, or the integration's bot id
-    ts: str
-    thread_ts: str | None
-    text: str
-    from_integration: bool  # CRM integrations and other bots: deal updates yes, nudges never
-
-    @property
-    def reply_thread_ts(self) -> str:
-        return self.thread_ts or self.ts
-
-
-@dataclass(frozen=True, slots=True)
-class CoachDecision:
-    reading: Reading
-    channel: ChannelSettings | None = None
-    deal: Deal | None = None  # the deal the update was recorded on
-    nudge: Nudge | None = None
-    rotation_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,39 +123,9 @@ def parse_deal_fix(values: Mapping[str, str | None]) -> DealUpdate:
     return fields
 
 
-def rotation_key(channel_id: str, deal_name: str | None) -> str:
-    """Care questions rotate per deal, or per channel when no deal is named."""
-    return f"deal:{channel_id}:{deal_name.casefold()}" if deal_name else f"channel:{channel_id}"
-
-
-class Completions:
-    """The channel messages whose handling has finished (answered, recorded, or decided against): the signal a
-    "nothing happened" check waits on instead of a sleep. Bounded: only the latest ids are kept."""
-
-    def __init__(self, keep: int = 10_000) -> None:
-        self._done: dict[str, None] = {}
-        self._keep = keep
-        self._changed: asyncio.Event | None = None
-
-    def mark(self, ts: str) -> None:
-        self._done[ts] = None
-        if len(self._done) > self._keep:
-            del self._done[next(iter(self._done))]
-        if self._changed is not None:
-            self._changed.set()
-
-    async def wait(self, ts: str, timeout: float = 10.0) -> None:
-        async with asyncio.timeout(timeout):
-            while ts not in self._done:
-                self._changed = self._changed or asyncio.Event()
-                self._changed.clear()
-                await self._changed.wait()
-
-
 class Coach:
     def __init__(self, *, library: PromptLibrary, repository: Repository, reader: BatchingReader,
-                 advisor: SecondOpinionSource | None = None, advisor_timeout_s: float = 8.0) -> None:
-        self.completions = Completions()
+                 advisor: SecondOpinion | None = None, advisor_timeout_s: float = 8.0) -> None:
         self.library = library
         self.reader = reader
         self.repository = repository
@@ -216,73 +156,6 @@ class Coach:
         return Consulted(reading=reading, guidance=guidance if guidance_is_acceptable(guidance) else None,
                          opinion=opinion)
 
-    @staticmethod
-    def tailored(nudge: Nudge, guidance: str | None) -> Nudge:
-        """The model's guidance in place of the library's; the care question always comes from the library."""
-        if not guidance:
-            return nudge
-        return replace(nudge, guidance=Guidance(id=MODEL_GUIDANCE_ID, stall_kind=nudge.stall_kind, text=guidance))
-
-    async def first_delivery(self, *, event_id: str | None, team_id: str) -> bool:
-        """False for a Slack retry (or another replica's copy) of an event already being handled."""
-        return event_id is None or await self.repository.claim_event(event_id=event_id, team_id=team_id)
-
-    async def read(self, message: ChannelMessage) -> Reading:
-        """Before any I/O: most channel messages are chatter and stop here (the cheap gate skips the model)."""
-        return await self.reader.read(message.text)
-
-    async def on_channel_message(
-        self, message: ChannelMessage, reading: Reading, *, channel_name: ChannelNameLookup | None = None,
-        model_guidance: str | None = None,
-    ) -> CoachDecision:
-        """Record any deal update and decide on a nudge. Sending is the caller's job.
-
-        `channel_name` is asked only when an update names no deal and the channel's name is not yet known:
-        an update in #deal-acme that says "moved to Proposal" belongs to the channel's deal.
-        """
-        if reading.is_empty:
-            return CoachDecision(reading=reading)
-        known = await self.repository.deal_names(team_id=message.team_id, channel_id=message.channel_id)
-        if known:  # a deal already recorded here is named as recorded ("acme" is the deal "Acme Corp")
-            reading = self.reader.reader.name_deal(message.text, reading, known)
-        channel = await self.repository.ensure_channel(team_id=message.team_id, channel_id=message.channel_id)
-
-        deal = None
-        if reading.deal_update is not None:
-            deal_name = reading.deal_update.deal_name or reading.deal_name or channel.name
-            if not deal_name and channel_name is not None:
-                deal_name = await channel_name()
-                if deal_name:
-                    await self.repository.set_channel_name(
-                        team_id=message.team_id, channel_id=message.channel_id, name=deal_name
-                    )
-            if deal_name:
-                deal = await self.repository.record_deal_update(
-                    team_id=message.team_id,
-                    channel_id=message.channel_id,
-                    deal_name=deal_name,
-                    update_=reading.deal_update,
-                    user_id=message.user_id,
-                    source="crm" if message.from_integration else "person",
-                    message_ts=message.ts,
-                )
-            else:
-                log.info("deal update without a deal name in %s; not recorded", message.channel_id)
-
-        nudge = None
-        key = None
-        if reading.stall is not None and not message.from_integration and not channel.muted:
-            key = rotation_key(message.channel_id, reading.deal_name or (deal.name if deal else None))
-            last = await self.repository.last_choice(rotation_key=key, channel_id=message.channel_id,
-                                                     stall_kind=reading.stall.kind)
-            nudge = self.tailored(compose_nudge(
-                self.library,
-                reading.stall.kind,
-                last_question_id=last.question_id,
-                last_guidance_id=last.guidance_id,
-            ), model_guidance)
-        return CoachDecision(reading=reading, channel=channel, deal=deal, nudge=nudge, rotation_key=key)
-
     # /coach ----------------------------------------------------------------------------------------------------
 
     async def coach_situation(self, ctx: CommandContext, text: str) -> Nudge | RhythmAdvice:
@@ -297,7 +170,7 @@ class Coach:
         key = rotation_key(ctx.channel_id, reading.deal_name)
         last = await self.repository.last_choice(rotation_key=key, channel_id=ctx.channel_id,
                                                  stall_kind=reading.stall.kind)
-        nudge = self.tailored(compose_nudge(self.library, reading.stall.kind, last_question_id=last.question_id,
+        nudge = tailored(compose_nudge(self.library, reading.stall.kind, last_question_id=last.question_id,
                                             last_guidance_id=last.guidance_id), consulted.guidance)
         deal = await self._deal_named(ctx, reading.deal_name)
         await self.repository.record_nudge(
@@ -358,15 +231,6 @@ class Coach:
 
     # fixing a recorded update -----------------------------------------------------------------------------------
 
-    async def recorded_update(self, message: ChannelMessage) -> RecordedUpdate | None:
-        """The update just recorded from this message, to tell its poster. None for CRM and bot posts: there is no
-        person to tell."""
-        if message.from_integration or not message.user_id:
-            return None
-        return await self.repository.recorded_update_for_message(
-            team_id=message.team_id, channel_id=message.channel_id, message_ts=message.ts
-        )
-
     async def update_to_fix(self, ctx: CommandContext, event_id: int) -> RecordedUpdate:
         """The update as it stands (its latest fix, if fixed), for its poster to correct."""
         recorded = await self.repository.recorded_update(event_id=event_id)
@@ -386,36 +250,3 @@ class Coach:
         except LookupError:
             raise UnknownUpdate(event_id) from None
         return fixed.deal
-
-    # passive nudges ----------------------------------------------------------------------------------------------
-
-    async def nudge_sent(self, message: ChannelMessage, decision: CoachDecision) -> None:
-        """Record a nudge once it is posted, so the next one rotates past it."""
-        assert decision.nudge is not None and decision.channel is not None and decision.rotation_key is not None
-        deal_id = decision.deal.id if decision.deal else None
-        if deal_id is None and decision.reading.deal_name:
-            known = await self.repository.find_deal(
-                team_id=message.team_id, channel_id=message.channel_id, name=decision.reading.deal_name
-            )
-            deal_id = known.id if known else None
-        await self.repository.record_nudge(
-            team_id=message.team_id,
-            channel_id=message.channel_id,
-            deal_id=deal_id,
-            rotation_key=decision.rotation_key,
-            origin="message",
-            user_id=message.user_id,
-            message_ts=message.ts,
-            thread_ts=message.reply_thread_ts,
-            reply_mode=decision.channel.reply_mode,
-            stall_kind=decision.nudge.stall_kind,
-            question_id=decision.nudge.question.id,
-            guidance_id=decision.nudge.guidance.id,
-            prompts_version=prompts_version_label(self.library),
-        )
-
-
-def prompts_version_label(library: PromptLibrary) -> str:
-    """Which edition of the prompt files produced a reply, e.g. 'care_questions@1,step_back@2'."""
-    return ",".join(f"{name}@{version}" for name, version in sorted(library.versions.items()) if name in
-                    ("care_questions", "step_back"))

@@ -7,10 +7,12 @@ import asyncio
 import logging
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -62,6 +64,20 @@ class Metrics:
                                   ["reason"], registry=self.registry)
         self.listener_errors = Counter("heartful_listener_errors", "Listeners that raised", ["kind"],
                                        registry=self.registry)
+        # Durable work (bot/delivery): retries, losses avoided (finished after a failed attempt), Slack retries
+        # of work already recorded, work deferred to the database past the in-flight limit.
+        self.work_retries = Counter("heartful_work_retries", "Work items scheduled again after a transient failure",
+                                    ["reason"], registry=self.registry)
+        self.recovered = Counter("heartful_work_recovered", "Work items finished after an earlier attempt failed",
+                                 registry=self.registry)
+        self.duplicates = Counter("heartful_work_duplicates", "Deliveries of an event already recorded",
+                                  registry=self.registry)
+        self.deferred = Counter("heartful_work_deferred", "Work items left in the database at full capacity",
+                                registry=self.registry)
+        self.backlog_depth = Gauge("heartful_work_backlog", "Work items pending or in flight (all replicas)",
+                                   registry=self.registry)
+        self.backlog_age = Gauge("heartful_work_oldest_pending_seconds", "Age of the oldest unfinished work item",
+                                 registry=self.registry)
         self.ack = {kind: ack.labels(kind) for kind in REQUEST_KINDS}
         self.handling = {kind: handling.labels(kind) for kind in REQUEST_KINDS}
         self.received = {kind: received.labels(kind) for kind in REQUEST_KINDS}
@@ -98,6 +114,7 @@ class Readiness:
         self.slack: dict[str, Any] = {"ok": False, "detail": "not checked yet"}
         self.slack_checked = asyncio.Event()  # set once auth.test has answered for good (either way)
         self.socket_client: _SocketClient | None = None
+        self.backlog: Callable[[], Awaitable[Any]] | None = None  # the work queue's Backlog, when it runs
 
     async def database(self) -> dict[str, Any]:
         started = time.perf_counter()
@@ -123,8 +140,22 @@ class Readiness:
         checks: dict[str, Any] = {"database": await self.database(), "slack_auth": dict(self.slack)}
         if self.socket_client is not None:
             checks["socket_mode"] = await self.socket_mode()
+        if self.backlog is not None and checks["database"]["ok"]:
+            checks["work"] = await self.work()
         ready = all(check["ok"] for check in checks.values())
         return ready, {"ready": ready, "checks": checks}
+
+    async def work(self) -> dict[str, Any]:
+        """Queue depth and the oldest unfinished item's age: reported, not a reason to refuse traffic (a replica
+        taken out of rotation would only make the backlog older)."""
+        assert self.backlog is not None
+        try:
+            backlog = await self.backlog()
+        except Exception as error:
+            return {"ok": False, "detail": _one_line(error)}
+        oldest = backlog.oldest_received_at
+        age = round(max(0.0, (datetime.now(UTC) - oldest).total_seconds()), 1) if oldest else 0.0
+        return {"ok": True, "depth": backlog.depth, "oldest_pending_s": age}
 
     # Slack's auth.test at start ---------------------------------------------------------------------------
 

@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     http_read_timeout_s: float = Field(default=10.0, gt=0, le=300)  # a client slower than this with its body: 408
     readyz_db_timeout_s: float = Field(default=2.0, gt=0, le=60)  # /readyz's SELECT 1
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)  # another process holding SQLite's lock
+    # Durable handling of channel messages (bot/delivery): how long transient failures are retried, how long finished
+    # records are kept, how much work is in flight per process, how often the database is polled for due work.
+    work_retry_window_s: int = Field(default=900, ge=10, le=86_400)
+    work_retention_hours: int = Field(default=168, ge=1, le=24 * 365)
+    work_queue_size: int = Field(default=200, ge=1, le=100_000)
+    work_concurrency: int = Field(default=8, ge=1, le=256)
+    work_poll_s: float = Field(default=1.0, gt=0, le=60)
+    work_lease_s: int = Field(default=60, ge=5, le=3600)  # a replica that died mid-work: others take over after this
 
     @field_validator("slack_app_token", "slack_app_id", "openai_api_key", "openai_base_url", mode="before")
     @classmethod

@@ -55,7 +55,7 @@ class RunningApp:
         """Wait until the app has finished with these channel messages, answered or not: what a "nothing happened"
         check waits on instead of a sleep."""
         for payload in payloads:
-            await self.heartful.coach.completions.wait(payload["event"]["ts"])
+            await self.heartful.work.completions.wait(payload["event"]["ts"])
 
 
 @pytest.fixture

@@ -99,6 +99,28 @@ class Deal:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedUpdate:
+    """One deal update as it stands now (its latest fix, if fixed). `event_id` is the original update's id."""
+
+    event_id: int
+    team_id: str
+    channel_id: str
+    poster: str | None
+    source: str  # of the original: person | crm
+    message_ts: str
+    deal: Deal
+    update: DealUpdate  # the fields it sets; deal_name is the deal it is recorded on
+
+
+@dataclass(frozen=True, slots=True)
+class LastChoice:
+    """The care question and guidance variant given last, so the next nudge rotates past them."""
+
+    question_id: str | None
+    guidance_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """One line of a deal's story: an update recorded or coaching given."""
 

@@ -42,6 +42,7 @@ class Shell:
     def __init__(self, *, database_path: Path, out: TextIO) -> None:
         self.database_path = database_path
         self.out = out
+        self._last_ts = ""
         self.secret = secrets.token_hex(16)
         self.slack = LocalSlack(say=self.say)
         self._ids = itertools.count(1)
@@ -51,7 +52,7 @@ class Shell:
 
     def _event(self, text: str) -> str:
         n = next(self._ids)
-        ts = self.slack.next_ts()
+        ts = self._last_ts = self.slack.next_ts()
         return json.dumps({
             "token": "shell", "team_id": TEAM_ID, "api_app_id": "ASHELL", "type": "event_callback",
             "event_id": f"EvSHELL{time.time_ns()}{n}", "event_time": int(time.time()),
@@ -98,6 +99,8 @@ class Shell:
                 else:
                     request = _signed(self.secret, self._event(text), "application/json")
                 response = await heartful.bolt_app.async_dispatch(request)
+                if not text.startswith("/coach"):  # the work queue answers a message after the ack
+                    await heartful.work.completions.wait(self._last_ts)
                 if response.status != 200:
                     self.say(f"  (Heartful answered HTTP {response.status}: {response.body})")
                 elif text.startswith("/coach"):

@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coach import Coach
 from bot.daily_exercises import DailyExercises
+from bot.delivery.channel_messages import ChannelMessageWork
 from bot.observability import PERMANENT_SLACK_ERRORS, Metrics, Readiness, request_kind
 from bot.slack import http_server
 from bot.slack.listeners import commands, deal_fix, exercises, home, messages
@@ -62,7 +63,7 @@ class _ObserveHandling(AsyncListenerCompletionHandler):
 
 
 def build_bolt_app(
-    *, coach: Coach, daily: DailyExercises, client: AsyncWebClient, signing_secret: str,
+    *, coach: Coach, work: ChannelMessageWork, daily: DailyExercises, client: AsyncWebClient, signing_secret: str,
     process_before_response: bool = False, metrics: Metrics | None = None,
 ) -> AsyncApp:
     bolt_logger = logging.getLogger("bot.slack.bolt")
@@ -90,7 +91,7 @@ def build_bolt_app(
             metrics.permanent_failure(code)
         log.exception("listener failed for %s: %s", body.get("event_id") or body.get("type"), error)
 
-    messages.register(app, coach)
+    messages.register(app, work)
     home.register(app, coach.library)
     commands.register(app, coach, daily)
     exercises.register(app, daily)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -12,14 +13,15 @@ RATE_LIMIT_RETRIES = 3
 
 
 def make_web_client(*, token: str | None, base_url: str, timeout: int = 10) -> AsyncWebClient:
-    # slack_sdk retries only connection errors by default; a 429 would surface as an error. The rate-limit handler
-    # waits for Retry-After (plus jitter) and tries again.
+    # A 429 would surface as an error: the rate-limit handler waits for Retry-After (plus jitter) and tries again.
+    # Connection errors are retried only when the request never reached Slack (refused, DNS): slack_sdk's default
+    # also repeats a request after the server dropped the connection, which may double a post that went through.
     return AsyncWebClient(
         token=token,
         base_url=base_url,
         timeout=timeout,
         retry_handlers=[
-            AsyncConnectionErrorRetryHandler(),
+            AsyncConnectionErrorRetryHandler(error_types=[aiohttp.ClientConnectorError]),
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
         ],
     )

@@ -9,12 +9,13 @@ from decimal import Decimal
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.coaching.models import MAX_AMOUNT, MAX_DEAL_NAME, ChannelSettings, Deal, DealUpdate, TimelineEntry
+from bot.coaching.models import (MAX_AMOUNT, MAX_DEAL_NAME, ChannelSettings, Deal, DealUpdate, LastChoice,
+                                 RecordedUpdate, TimelineEntry)
 from bot.storage import tables
 from bot.storage.tables import utcnow
+from bot.storage.unit_of_work import SessionScope
 
 
 # Bounds on what a message can make us store: Slack text may carry NUL bytes (PostgreSQL refuses them) and names or
@@ -53,26 +54,6 @@ def bounded_amount(amount: Decimal | None) -> Decimal | None:
     return amount
 
 
-@dataclass(frozen=True, slots=True)
-class LastChoice:
-    question_id: str | None
-    guidance_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedUpdate:
-    """One deal update as it stands now (its latest fix, if fixed). `event_id` is the original update's id."""
-
-    event_id: int
-    team_id: str
-    channel_id: str
-    poster: str | None
-    source: str  # of the original: person | crm
-    message_ts: str
-    deal: Deal
-    update: DealUpdate  # the fields it sets; deal_name is the deal it is recorded on
-
-
 def as_utc(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything we store is UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -107,45 +88,36 @@ def _channel(row: tables.Channel) -> ChannelSettings:
     )
 
 
-class Repository:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
-
-    async def claim_event(self, *, event_id: str, team_id: str | None) -> bool:
-        """True for the first claim of an event id; False for a Slack retry or another replica's claim."""
-        async with self._sessions() as session:
-            session.add(tables.ProcessedEvent(event_id=event_id, team_id=team_id))
-            try:
-                await session.commit()
-            except IntegrityError:
-                return False
-        return True
+class Repository(SessionScope):
+    """Channels, deals, their updates and the nudges given. Alone, every call commits; in a UnitOfWork, none does."""
 
     async def ensure_channel(self, *, team_id: str, channel_id: str) -> ChannelSettings:
-        async with self._sessions() as session:
-            await insert_ignoring_conflict(session, tables.Workspace, {"team_id": team_id}, ["team_id"])
-            await insert_ignoring_conflict(
-                session,
-                tables.Channel,
-                {"team_id": team_id, "channel_id": channel_id, "reply_mode": "thread", "muted": False,
-                 "created_at": utcnow()},
-                ["team_id", "channel_id"],
-            )
-            await session.commit()
-            row = await session.scalar(
-                select(tables.Channel).where(tables.Channel.team_id == team_id, tables.Channel.channel_id == channel_id)
-            )
+        """The channel's settings, creating them (and the workspace) the first time: a read on every later call."""
+        where = (tables.Channel.team_id == team_id, tables.Channel.channel_id == channel_id)
+        async with self._session() as session:
+            row = await session.scalar(select(tables.Channel).where(*where))
+            if row is None:
+                await insert_ignoring_conflict(session, tables.Workspace, {"team_id": team_id}, ["team_id"])
+                await insert_ignoring_conflict(
+                    session,
+                    tables.Channel,
+                    {"team_id": team_id, "channel_id": channel_id, "reply_mode": "thread", "muted": False,
+                     "created_at": utcnow()},
+                    ["team_id", "channel_id"],
+                )
+                await self._commit(session)
+                row = await session.scalar(select(tables.Channel).where(*where))
             assert row is not None
             return _channel(row)
 
     async def set_channel_name(self, *, team_id: str, channel_id: str, name: str) -> None:
-        async with self._sessions() as session:
+        async with self._session() as session:
             await session.execute(
                 update(tables.Channel)
                 .where(tables.Channel.team_id == team_id, tables.Channel.channel_id == channel_id)
                 .values(name=clean_text(name, CHANNEL_NAME_MAX))
             )
-            await session.commit()
+            await self._commit(session)
 
     async def update_channel_settings(
         self, *, team_id: str, channel_id: str, changed_by: str, reply_mode: str | None = None,
@@ -157,17 +129,17 @@ class Repository:
             values["reply_mode"] = reply_mode
         if muted is not None:
             values["muted"] = muted
-        async with self._sessions() as session:
+        async with self._session() as session:
             await session.execute(
                 update(tables.Channel)
                 .where(tables.Channel.team_id == team_id, tables.Channel.channel_id == channel_id)
                 .values(**values)
             )
-            await session.commit()
+            await self._commit(session)
         return await self.ensure_channel(team_id=team_id, channel_id=channel_id)
 
     async def deal_names(self, *, team_id: str, channel_id: str) -> list[str]:
-        async with self._sessions() as session:
+        async with self._session() as session:
             rows = await session.scalars(
                 select(tables.Deal.name).where(tables.Deal.team_id == team_id, tables.Deal.channel_id == channel_id)
             )
@@ -175,7 +147,7 @@ class Repository:
 
     async def find_deal(self, *, team_id: str, channel_id: str, name: str) -> Deal | None:
         name = clean_name(name)  # stored names are clipped: look them up the same way
-        async with self._sessions() as session:
+        async with self._session() as session:
             row = await session.scalar(
                 select(tables.Deal).where(
                     tables.Deal.team_id == team_id,
@@ -186,7 +158,7 @@ class Repository:
             return _deal(row) if row else None
 
     async def deals_in_channel(self, *, team_id: str, channel_id: str) -> list[Deal]:
-        async with self._sessions() as session:
+        async with self._session() as session:
             rows = await session.scalars(
                 select(tables.Deal)
                 .where(tables.Deal.team_id == team_id, tables.Deal.channel_id == channel_id)
@@ -197,15 +169,15 @@ class Repository:
     async def record_deal_update(
         self, *, team_id: str, channel_id: str, deal_name: str, update_: DealUpdate, user_id: str | None,
         source: str, message_ts: str,
-    ) -> Deal:
-        """Upsert the deal, apply the fields the update states, and append the event."""
+    ) -> RecordedUpdate:
+        """Upsert the deal, apply the fields the update states, and append the event; what was recorded."""
         now = utcnow()
         deal_name = clean_name(deal_name)
         stage = clean_text(update_.stage, STAGE_MAX)
         next_step = clean_text(update_.next_step, NEXT_STEP_MAX)
         amount = bounded_amount(update_.amount)
         currency = clean_text(update_.currency, CURRENCY_MAX) if amount is not None else None
-        async with self._sessions() as session:
+        async with self._session() as session:
             await insert_ignoring_conflict(session, tables.Workspace, {"team_id": team_id}, ["team_id"])
             await insert_ignoring_conflict(
                 session,
@@ -234,22 +206,28 @@ class Repository:
             if update_.outcome is not None:
                 deal.status = update_.outcome
             deal.updated_at = now
-            session.add(
-                tables.DealEvent(
-                    deal_id=deal.id, team_id=team_id, channel_id=channel_id, user_id=user_id, source=source,
-                    message_ts=message_ts, stage=stage, amount=amount, currency=currency,
-                    next_step=next_step, outcome=update_.outcome, created_at=now,
-                )
+            recorded = tables.DealEvent(
+                deal_id=deal.id, team_id=team_id, channel_id=channel_id, user_id=user_id, source=source,
+                message_ts=message_ts, stage=stage, amount=amount, currency=currency,
+                next_step=next_step, outcome=update_.outcome, created_at=now,
             )
-            await session.commit()
-            return _deal(deal)
+            session.add(recorded)
+            await session.flush()
+            event_id = recorded.id
+            await self._commit(session)
+            return RecordedUpdate(
+                event_id=event_id, team_id=team_id, channel_id=channel_id, poster=user_id, source=source,
+                message_ts=message_ts, deal=_deal(deal),
+                update=DealUpdate(deal_name=deal.name, stage=stage, amount=amount, currency=currency,
+                                  next_step=next_step, outcome=update_.outcome),
+            )
 
     async def last_choice(self, *, rotation_key: str, channel_id: str | None = None,
                           stall_kind: str | None = None) -> LastChoice:
         """The question given last for this deal (else in the channel), so the next one differs; and the guidance
         variant given last for this stall kind in the channel, so the variants rotate across the channel's deals."""
         rotation_key = clean_text(rotation_key, ROTATION_KEY_MAX) or ""
-        async with self._sessions() as session:
+        async with self._session() as session:
             recent = select(tables.Nudge).where(tables.Nudge.rotation_key == rotation_key)
             question_id = await session.scalar(
                 recent.with_only_columns(tables.Nudge.question_id).order_by(tables.Nudge.id.desc()).limit(1)
@@ -273,7 +251,7 @@ class Repository:
         thread_ts: str | None = None,
     ) -> None:
         rotation_key = clean_text(rotation_key, ROTATION_KEY_MAX) or ""
-        async with self._sessions() as session:
+        async with self._session() as session:
             session.add(
                 tables.Nudge(
                     team_id=team_id, channel_id=channel_id, deal_id=deal_id, rotation_key=rotation_key,
@@ -282,15 +260,15 @@ class Repository:
                     guidance_id=guidance_id, prompts_version=prompts_version,
                 )
             )
-            await session.commit()
+            await self._commit(session)
 
     async def count(self, table: type) -> int:
         """For tests and the CLI: how many rows a table holds."""
-        async with self._sessions() as session:
+        async with self._session() as session:
             return int(await session.scalar(select(func.count()).select_from(table)) or 0)
 
     async def deal_events(self, *, deal_id: int) -> Sequence[tables.DealEvent]:
-        async with self._sessions() as session:
+        async with self._session() as session:
             rows = await session.scalars(
                 select(tables.DealEvent).where(tables.DealEvent.deal_id == deal_id).order_by(tables.DealEvent.id)
             )
@@ -304,7 +282,7 @@ class Repository:
         return exact or [deal for deal in deals if key in deal.name.casefold()]
 
     async def deal_timeline(self, *, deal_id: int) -> list[TimelineEntry]:
-        async with self._sessions() as session:
+        async with self._session() as session:
             events = await session.scalars(select(tables.DealEvent).where(tables.DealEvent.deal_id == deal_id))
             nudges = await session.scalars(select(tables.Nudge).where(tables.Nudge.deal_id == deal_id))
             entries = [
@@ -321,22 +299,10 @@ class Repository:
     # fixing an update -------------------------------------------------------------------------------------------
 
     async def recorded_update(self, *, event_id: int) -> RecordedUpdate | None:
-        async with self._sessions() as session:
+        async with self._session() as session:
             original = await session.get(tables.DealEvent, event_id)
             if original is not None and original.corrects_id is not None:
                 original = await session.get(tables.DealEvent, original.corrects_id)
-            return await _recorded(session, original) if original else None
-
-    async def recorded_update_for_message(self, *, team_id: str, channel_id: str,
-                                          message_ts: str) -> RecordedUpdate | None:
-        async with self._sessions() as session:
-            original = await session.scalar(
-                select(tables.DealEvent)
-                .where(tables.DealEvent.team_id == team_id, tables.DealEvent.channel_id == channel_id,
-                       tables.DealEvent.message_ts == message_ts, tables.DealEvent.corrects_id.is_(None))
-                .order_by(tables.DealEvent.id.desc())
-                .limit(1)
-            )
             return await _recorded(session, original) if original else None
 
     async def correct_deal_update(self, *, event_id: int, fields: DealUpdate, user_id: str) -> RecordedUpdate:
@@ -346,7 +312,7 @@ class Repository:
         go to the deal the update moved to, and it is removed."""
         assert fields.deal_name
         now = utcnow()
-        async with self._sessions() as session:
+        async with self._session() as session:
             original = await session.scalar(
                 select(tables.DealEvent).where(tables.DealEvent.id == event_id).with_for_update()
             )
@@ -400,7 +366,7 @@ class Repository:
                     )
                     await session.delete(old_deal)
             recorded = await _recorded(session, original)
-            await session.commit()
+            await self._commit(session)
             return recorded
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base
@@ -157,14 +157,30 @@ class Nudge(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class ProcessedEvent(Base):
-    """Events API event ids already handled. The primary key makes a Slack retry a no-op, across replicas too."""
+class WorkItem(Base):
+    """A channel message accepted for coaching: recorded before any work starts, finished exactly once by whichever
+    replica holds its lease. The unique event id makes a Slack retry a no-op. `outbox` holds the Slack calls the
+    decision produced (stored with the decision, in its transaction), each with its own state, so a retry repeats
+    only what has not been sent."""
 
-    __tablename__ = "processed_events"
+    __tablename__ = "work_items"
+    __table_args__ = (Index("ix_work_items_state_due_at", "state", "due_at"),
+                      Index("ix_work_items_finished_at", "finished_at"))
 
-    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    team_id: Mapped[str | None] = mapped_column(String(32))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    message: Mapped[dict] = mapped_column(JSON)  # the ChannelMessage, to read it again after a restart
+    state: Mapped[str] = mapped_column(String(16))  # pending | working | done | failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # pending: not before; working: lease end
+    give_up_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # transient failures retried until then
+    outbox: Mapped[list | None] = mapped_column(JSON)  # None until decided
+    reason: Mapped[str | None] = mapped_column(String(120))  # the last failure (why it failed, when failed)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class LlmUsage(Base):

@@ -105,7 +105,7 @@ async def test_deal_shows_the_timeline_case_insensitively(coach, running_app, fa
     await fake_slack.await_for("reactions.add")
     stall = channel_message_event("Acme: Dana wants to think it over")
     await running_app.post_event(stall)
-    await running_app.heartful.coach.completions.wait(stall["event"]["ts"])  # posted and recorded
+    await running_app.heartful.work.completions.wait(stall["event"]["ts"])  # posted and recorded
     answer = await coach("deal ACME")
     assert "Acme" in answer["text"]
     assert "stage Proposal" in answer["text"] or "Proposal" in answer["text"]
@@ -126,7 +126,7 @@ async def test_mute_unmute_and_mode_are_recorded_with_who_and_when(coach, runnin
     assert "Muted" in (await coach("mute", user="W222"))["text"]
     while_muted = channel_message_event("she wants to think it over")
     await running_app.post_event(while_muted)
-    await running_app.heartful.coach.completions.wait(while_muted["event"]["ts"])  # handled, and not answered
+    await running_app.heartful.work.completions.wait(while_muted["event"]["ts"])  # handled, and not answered
     assert "Unmuted" in (await coach("unmute"))["text"]
     assert "ephemeral" in (await coach("mode ephemeral", user="W333"))["text"]
     async with running_app.heartful.repository._sessions() as session:

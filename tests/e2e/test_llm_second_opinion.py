@@ -150,7 +150,7 @@ async def test_chatter_is_never_sent_to_the_model(llm_app, fake_slack, fake_open
                  "<https://example.com/retro|retro notes> are up", "happy friday all"):
         event = channel_message_event(text)
         await llm_app.post_event(event)
-        await llm_app.heartful.coach.completions.wait(event["event"]["ts"])
+        await llm_app.heartful.work.completions.wait(event["event"]["ts"])
     assert fake_openai.requests == []
     assert [c.method for c in fake_slack.calls if c.method != "auth.test"] == []
 

@@ -43,7 +43,7 @@ async def test_a_slack_retry_of_the_same_event_never_causes_a_second_reply(runni
     await quiet()
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
     assert await eventually(lambda: running_app.heartful.repository.count(tables.Nudge)) == 1
-    assert await running_app.heartful.repository.count(tables.ProcessedEvent) == 1
+    assert await running_app.heartful.repository.count(tables.WorkItem) == 1
 
 
 async def test_a_retry_arriving_while_the_first_is_in_flight_is_still_answered_once(running_app, fake_slack):
@@ -109,7 +109,7 @@ async def test_a_bad_signature_gets_401_and_changes_nothing(running_app, fake_sl
     assert unsigned.status == 401
     await quiet()
     assert replies(fake_slack) == []
-    assert await running_app.heartful.repository.count(tables.ProcessedEvent) == 0
+    assert await running_app.heartful.repository.count(tables.WorkItem) == 0
 
 
 async def test_a_timestamp_older_than_five_minutes_gets_401(running_app, fake_slack):

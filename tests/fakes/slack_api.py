@@ -153,6 +153,9 @@ class FakeSlackApi(ThreadedFakeServer):
         self.users: Dict[str, Dict[str, Any]] = {}
         self.delay: Dict[str, float] = {}
         self.responses: Dict[str, Responder] = {}
+        # What chat.postMessage posted, per channel, oldest first: conversations.history/replies read it back.
+        self.messages: Dict[str, List[Dict[str, Any]]] = {}
+        self._drops: Dict[str, int] = {}
 
         self._auth_test = load_webapi_response("auth.test.bot_token")
         self._fx = {
@@ -282,6 +285,24 @@ class FakeSlackApi(ThreadedFakeServer):
             for _ in range(times):
                 q.append(_Failure(status=status, retry_after=retry_after, error=error))
 
+    def drop_next(self, method: str, *, times: int = 1) -> None:
+        """Handle the next ``times`` calls to ``method`` (a post is posted) and then close the connection without
+        an answer: the client sees a disconnect and cannot know whether the call took effect."""
+        with self._lock:
+            self._drops[method] = self._drops.get(method, 0) + times
+
+    def _pop_drop(self, method: str) -> bool:
+        with self._lock:
+            if self._drops.get(method):
+                self._drops[method] -= 1
+                return True
+            return False
+
+    def posted(self, channel: str) -> List[Dict[str, Any]]:
+        """The messages chat.postMessage posted in ``channel`` (successful calls only), oldest first."""
+        with self._lock:
+            return [copy.deepcopy(m) for m in self.messages.get(channel, [])]
+
     def _pop_failure(self, method: str) -> Optional[_Failure]:
         with self._lock:
             q = self._failures.get(method)
@@ -368,6 +389,23 @@ class FakeSlackApi(ThreadedFakeServer):
                 msg[key] = args[key]
         return msg
 
+    def _history(self, method: str, args: Dict[str, Any]) -> Dict[str, Any]:
+        """Like Slack: replies are a thread (its parent first, then replies, oldest first); history is the channel,
+        newest first; ``metadata`` only with ``include_all_metadata``. No pagination (one page of everything)."""
+        channel = str(args.get("channel") or "")
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._lock:
+            posted = copy.deepcopy(self.messages.get(channel, []))
+        if method == "conversations.replies":
+            thread = str(args.get("ts") or "")
+            found = [m for m in posted if m.get("thread_ts") == thread or m["ts"] == thread]
+        else:
+            found = list(reversed(posted))
+        if not with_metadata:
+            for message in found:
+                message.pop("metadata", None)
+        return {"ok": True, "messages": found, "has_more": False}
+
     def _view(self, method: str, args: Dict[str, Any]) -> Dict[str, Any]:
         view = copy.deepcopy(self._fx[method]["view"])
         requested = args.get("view") or {}
@@ -402,7 +440,10 @@ class FakeSlackApi(ThreadedFakeServer):
             return copy.deepcopy(self._auth_test)
         if method == "chat.postMessage":
             ts = self.next_ts()
-            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": self._message(args, ts)}
+            message = self._message(args, ts)
+            with self._lock:
+                self.messages.setdefault(str(args.get("channel")), []).append(message)
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self.next_ts()}
         if method == "chat.update":
@@ -430,8 +471,8 @@ class FakeSlackApi(ThreadedFakeServer):
             return {"ok": True, "user": self._default_user(args.get("user") or "")}
         if method in ("views.open", "views.publish"):
             return {"ok": True, "view": self._view(method, args)}
-        if method == "conversations.replies":
-            return {"ok": True, "messages": []}
+        if method in ("conversations.replies", "conversations.history"):
+            return self._history(method, args)
         return {"ok": False, "error": "unknown_method"}
 
     def _handle(self, method: str, args: Dict[str, Any], headers: Dict[str, str]) -> tuple:
@@ -514,6 +555,13 @@ def _make_handler(fake: FakeSlackApi) -> type:
             args = self._read_args(parsed)
             headers = {k.lower(): v for k, v in self.headers.items()}
             status, extra, body = fake._handle(method, args, headers)
+            if fake._pop_drop(method):
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(2)  # handled, but no answer: the client sees a disconnect
+                except OSError:
+                    pass
+                return
 
             delay = fake.delay.get(method)
             if delay:

@@ -15,10 +15,10 @@ WHERE = {"team_id": "T1", "channel_id": "C1"}
 
 
 async def record(repository: Repository, name: str, ts: str, **fields: object):  # type: ignore[no-untyped-def]
-    await repository.record_deal_update(**WHERE, deal_name=name, update_=DealUpdate(**fields),  # type: ignore[arg-type]
-                                        user_id="U1", source="person", message_ts=ts)
-    recorded = await repository.recorded_update_for_message(**WHERE, message_ts=ts)
-    assert recorded is not None
+    recorded = await repository.record_deal_update(**WHERE, deal_name=name,  # type: ignore[arg-type]
+                                                   update_=DealUpdate(**fields), user_id="U1", source="person",
+                                                   message_ts=ts)
+    assert recorded == await repository.recorded_update(event_id=recorded.event_id)  # as it reads back
     return recorded
 
 

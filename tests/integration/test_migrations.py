@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -10,11 +11,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from bot.storage.base import Base
-from bot.storage.repository import Repository
+from bot.storage.work import WorkRepository
 from bot.storage.session import alembic_config, create_engine, create_sessionmaker, upgrade_database
 from tests.postgres import needs_postgres, throwaway_postgres_database
 
-TABLES = {"workspaces", "channels", "users", "deals", "deal_events", "nudges", "processed_events"}
+TABLES = {"workspaces", "channels", "users", "deals", "deal_events", "nudges", "work_items"}
 
 
 def inspect_schema(url: str) -> tuple[list, set[str]]:
@@ -38,11 +39,15 @@ def claim_concurrently(url: str, event_id: str, replicas: int) -> list[bool]:
 
     async def run() -> list[bool]:
         engines = [create_engine(url) for _ in range(replicas)]
-        repositories = [Repository(create_sessionmaker(engine)) for engine in engines]
-        results = await asyncio.gather(*(r.claim_event(event_id=event_id, team_id="T1") for r in repositories))
+        repositories = [WorkRepository(create_sessionmaker(engine)) for engine in engines]
+        now = datetime.now(UTC)
+        results = await asyncio.gather(*(
+            r.accept(event_id=event_id, team_id="T1", channel_id="C1", message_ts="1.0", message={"text": "hi"},
+                     now=now, give_up_at=now + timedelta(minutes=15), lease=timedelta(seconds=60))
+            for r in repositories))
         for engine in engines:
             await engine.dispose()
-        return list(results)
+        return [result is not None for result in results]
 
     return asyncio.run(run())
 

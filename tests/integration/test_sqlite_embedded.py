@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from bot.coaching.models import DealUpdate
 from bot.storage import tables
 from bot.storage.repository import Repository
 from bot.storage.session import create_engine, create_sessionmaker, upgrade_database
+from bot.storage.work import WorkRepository
 
 
 @pytest.fixture
@@ -60,11 +62,19 @@ class LoopWatch:
         self._stop.set()
 
 
+async def accept(repository: Repository, event_id: str) -> bool:
+    """Record an event's work, as the listener does before Slack's 200."""
+    now = datetime.now(UTC)
+    work = WorkRepository(repository._sessions)
+    return await work.accept(event_id=event_id, team_id="T1", channel_id="C1", message_ts="1.0", message={},
+                             now=now, give_up_at=now + timedelta(minutes=15), lease=timedelta(seconds=60)) is not None
+
+
 async def burst(repository: Repository, n: int, prefix: str) -> list[object]:
-    """Half claims (one INSERT each), half deal updates (a unit of upserts, a SELECT, an UPDATE and an INSERT)."""
+    """Half work items (one INSERT each), half deal updates (a SELECT, an UPDATE and an INSERT, and upserts when new)."""
     async def one(i: int) -> object:
         if i % 2:
-            return await repository.claim_event(event_id=f"{prefix}{i}", team_id="T1")
+            return await accept(repository, f"{prefix}{i}")
         return await repository.record_deal_update(
             team_id="T1", channel_id="C1", deal_name=f"Deal {i % 7}", user_id="W1", source="person",
             message_ts=f"{i}.0", update_=DealUpdate(stage="Proposal", amount=Decimal(i)),
@@ -86,7 +96,7 @@ async def test_a_burst_of_200_concurrent_writes_completes_without_locks_or_pool_
     try:
         errors = [r for r in results if isinstance(r, BaseException)]
         assert errors == []
-        assert await repository.count(tables.ProcessedEvent) == 100
+        assert await repository.count(tables.WorkItem) == 100
         assert await repository.count(tables.DealEvent) == 100
         # Waiting for the one connection is an asyncio wait: the loop goes on (200 coroutines' CPU aside).
         assert watch.worst < 1.0, f"the loop stalled {watch.worst:.3f}s"
@@ -103,7 +113,7 @@ async def test_two_processes_writing_the_same_file_wait_for_each_other_instead_o
             burst(repositories[0], 100, "A"), burst(repositories[1], 100, "B")), timeout=60)
         errors = [r for part in results for r in part if isinstance(r, BaseException)]
         assert errors == []
-        assert await repositories[0].count(tables.ProcessedEvent) == 100
+        assert await repositories[0].count(tables.WorkItem) == 100
     finally:
         for engine in engines:
             await engine.dispose()
@@ -116,10 +126,13 @@ async def test_units_of_work_that_await_inside_their_transaction_queue_without_f
     engine = create_engine(sqlite_url)
     sessions = create_sessionmaker(engine)
 
+    now = datetime.now(UTC)
+
     async def unit(i: int) -> None:
         async with sessions() as session:
-            await session.scalar(select(func.count()).select_from(tables.ProcessedEvent))
-            session.add(tables.ProcessedEvent(event_id=f"U{i}", team_id="T1"))
+            await session.scalar(select(func.count()).select_from(tables.WorkItem))
+            session.add(tables.WorkItem(event_id=f"U{i}", team_id="T1", channel_id="C1", message_ts="1.0", message={},
+                                        state="pending", attempts=0, due_at=now, give_up_at=now, received_at=now))
             await session.flush()
             await asyncio.sleep(0)  # the rest of the use case runs while the transaction is open
             await session.commit()
@@ -128,6 +141,6 @@ async def test_units_of_work_that_await_inside_their_transaction_queue_without_f
         results = await asyncio.wait_for(asyncio.gather(*(unit(i) for i in range(200)), return_exceptions=True),
                                          timeout=60)
         assert [r for r in results if isinstance(r, BaseException)] == []
-        assert await Repository(sessions).count(tables.ProcessedEvent) == 200
+        assert await Repository(sessions).count(tables.WorkItem) == 200
     finally:
         await engine.dispose()

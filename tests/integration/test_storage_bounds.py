@@ -36,8 +36,9 @@ async def repository(database_url):  # type: ignore[no-untyped-def]
 
 
 async def record(repository, name: str, update: DealUpdate):  # type: ignore[no-untyped-def]
-    return await repository.record_deal_update(team_id="T1", channel_id="C1", deal_name=name, update_=update,
-                                               user_id="W1", source="person", message_ts="1.0")
+    recorded = await repository.record_deal_update(team_id="T1", channel_id="C1", deal_name=name, update_=update,
+                                                   user_id="W1", source="person", message_ts="1.0")
+    return recorded.deal
 
 
 async def test_nul_bytes_are_stripped_before_storage(repository):
