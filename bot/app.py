@@ -137,7 +137,8 @@ def build_heartful(
     coach = Coach(library=library, repository=repository, reader=build_reader(settings),
                   advisor=build_model_coach(settings, sessions),
                   advisor_timeout_s=settings.llm_timeout_s)
-    client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url,
+                             timeout=settings.slack_timeout_s)
     daily = DailyExercises(
         repository=DailyRepository(sessions), library=library, sender=SlackExerciseSender(client),
         timings=DailyTimings(
@@ -152,7 +153,8 @@ def build_heartful(
             capacity=settings.work_queue_size, concurrency=settings.work_concurrency,
             lease=timedelta(seconds=settings.work_lease_s), poll_s=settings.work_poll_s,
             retention=timedelta(hours=settings.work_retention_hours),
-            policy=RetryPolicy(window=timedelta(seconds=settings.work_retry_window_s)),
+            policy=RetryPolicy(window=timedelta(seconds=settings.work_retry_window_s),
+                               first_delay_s=settings.work_retry_first_s),
         ),
     )
     bolt_app = build_bolt_app(coach=coach, work=work, daily=daily, client=client,

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(default=None, description="App-level token xapp-… (Socket Mode)")
     slack_api_url: str = Field(default=SLACK_API_DEFAULT, description="Web API base URL")
     slack_app_id: str | None = Field(default=None, description="A…: requests for another app are ignored")
+    slack_timeout_s: int = Field(default=10, ge=1, le=120)  # one Web API call; after it, the outcome is unknown
     database_url: str = Field(default="sqlite+aiosqlite:///heartful.db")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     prompts_dir: Path | None = None
@@ -69,6 +70,7 @@ class Settings(BaseSettings):
     # Durable handling of channel messages (bot/delivery): how long transient failures are retried, how long finished
     # records are kept, how much work is in flight per process, how often the database is polled for due work.
     work_retry_window_s: int = Field(default=900, ge=10, le=86_400)
+    work_retry_first_s: float = Field(default=1.0, gt=0, le=300)  # the first retry's delay bound; doubles each time
     work_retention_hours: int = Field(default=168, ge=1, le=24 * 365)
     work_queue_size: int = Field(default=200, ge=1, le=100_000)
     work_concurrency: int = Field(default=8, ge=1, le=256)
