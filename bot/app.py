@@ -17,7 +17,8 @@ from bot.delivery.channel_messages import ChannelMessageWork, WorkTimings
 from bot.delivery.retry import RetryPolicy
 from bot.coaching.library import PromptLibrary, default_prompts_dir, load_library
 from bot.llm.prompt_file import load_prompt_file
-from bot.observability import Metrics, Readiness, check_slack_auth
+from bot.observability import Metrics, Readiness
+from bot.slack.auth_check import check_slack_auth
 from bot.reading.batching import BatchingReader
 from bot.reading.reader import load_reader
 from bot.settings import Settings

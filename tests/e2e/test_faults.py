@@ -148,3 +148,17 @@ async def test_a_database_outage_answers_503_until_it_is_back_then_every_stall_e
         assert await app.heartful.repository.count(tables.WorkItem) == 15
     finally:
         await proxy.close()
+
+
+async def test_past_the_in_flight_limit_new_work_waits_in_the_database_and_is_all_answered(start_app, fake_slack):
+    """Backpressure: 3 items in flight at most; a burst of 40 is recorded at once and answered as capacity frees."""
+    app = await start_app(**{**FAST, "work_queue_size": 3, "work_concurrency": 2})
+    fake_slack.delay["chat.postMessage"] = 0.02
+    events = stall_events(40)
+    async with aiohttp.ClientSession() as session:
+        slack = SlackEvents([app.url])
+        assert all(await asyncio.gather(*(slack.deliver(session, event) for event in events)))
+    assert app.heartful.metrics.deferred._value.get() > 0  # some had to wait in the database
+    await all_finished([app])
+    result = tally(fake_slack, events)
+    assert (result.answered, result.doubled, result.lost) == (40, 0, 0), result
