@@ -274,12 +274,20 @@ class Repository(SessionScope):
             )
             return list(rows)
 
-    async def match_deals(self, *, team_id: str, channel_id: str, name: str) -> list[Deal]:
-        """Case-insensitive: the exact name if there is one, else every deal whose name contains it."""
+    async def match_deals(self, *, team_id: str, channel_id: str, name: str, most: int = 50) -> list[Deal]:
+        """Case-insensitive: the exact name if there is one (the unique index answers), else up to `most` deals
+        whose name contains it, most recently updated first."""
         key = clean_name(name).casefold()
-        deals = await self.deals_in_channel(team_id=team_id, channel_id=channel_id)
-        exact = [deal for deal in deals if deal.name.casefold() == key]
-        return exact or [deal for deal in deals if key in deal.name.casefold()]
+        in_channel = (tables.Deal.team_id == team_id, tables.Deal.channel_id == channel_id)
+        async with self._session() as session:
+            exact = await session.scalar(select(tables.Deal).where(*in_channel, tables.Deal.name_key == key))
+            if exact is not None:
+                return [_deal(exact)]
+            pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            rows = await session.scalars(
+                select(tables.Deal).where(*in_channel, tables.Deal.name_key.like(pattern, escape="\\"))
+                .order_by(tables.Deal.updated_at.desc()).limit(most))
+            return [_deal(row) for row in rows]
 
     async def deal_timeline(self, *, deal_id: int) -> list[TimelineEntry]:
         async with self._session() as session:

@@ -79,3 +79,14 @@ async def test_channel_names_are_cleaned(repository):
     await repository.set_channel_name(team_id="T1", channel_id="C1", name="deal-\x00" + "a" * 500)
     settings = await repository.ensure_channel(team_id="T1", channel_id="C1")
     assert settings.name.startswith("deal-a") and "\x00" not in settings.name and len(settings.name) <= 200
+
+
+async def test_deals_match_by_exact_name_else_by_a_literal_part_of_it(repository):
+    for name in ("Acme_1", "Acme 2", "Globex 100%"):
+        await record(repository, name, DealUpdate(stage="Proposal"))
+    match = repository.match_deals
+    assert [d.name for d in await match(team_id="T1", channel_id="C1", name="ACME 2")] == ["Acme 2"]
+    assert [d.name for d in await match(team_id="T1", channel_id="C1", name="acme_")] == ["Acme_1"]  # _ is literal
+    assert [d.name for d in await match(team_id="T1", channel_id="C1", name="0%")] == ["Globex 100%"]
+    assert [d.name for d in await match(team_id="T1", channel_id="C1", name="%")] == ["Globex 100%"]  # not "any"
+    assert sorted(d.name for d in await match(team_id="T1", channel_id="C1", name="acme")) == ["Acme 2", "Acme_1"]
