@@ -107,13 +107,15 @@ class Heartful:
             ))
         return self._slack_check
 
-    async def open(self) -> None:
+    async def open(self, *, handle_messages: bool = True) -> None:
         """One pooled HTTP session for every Web API call (slack_sdk opens a new one per call otherwise).
-        Made here because an aiohttp session belongs to the running event loop."""
+        Made here because an aiohttp session belongs to the running event loop. Then the channel-message workers
+        and their poller start, unless this process only runs one command (`exercises run-due`)."""
         client = self.bolt_app.client
         if client.session is None:
             client.session = ClientSession(timeout=ClientTimeout(total=client.timeout))
-        self.work.start()
+        if handle_messages:
+            self.work.start()
 
     async def close(self) -> None:
         if self._slack_check is not None and not self._slack_check.done():

@@ -295,7 +295,7 @@ def cmd_exercises_run_due(args: argparse.Namespace) -> int:
 
     async def run() -> int:
         heartful = build_heartful(settings, library=library)
-        await heartful.open()
+        await heartful.open(handle_messages=False)
         try:
             report = await heartful.daily.tick(now)
         finally:

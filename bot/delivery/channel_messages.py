@@ -149,11 +149,21 @@ class ChannelMessageWork:
         self._tasks.append(loop.create_task(self._poller(), name="heartful-work-poller"))
 
     async def stop(self) -> None:
-        """Items being worked on keep their lease: another replica, or this one restarted, finishes them."""
+        """Items taken but not started are given back; items being worked on keep their lease: another replica,
+        or this one restarted, finishes them."""
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        waiting = []
+        while not self._queue.empty():
+            waiting.append(self._queue.get_nowait()[0].id)
+            self._release()
+        try:
+            await self.work.release(waiting, now=self.clock.now())
+        except (SQLAlchemyError, OSError) as error:
+            log.warning("could not give back %d work items at shutdown (%s); their lease will", len(waiting),
+                        _one_line(error))
 
     async def backlog(self) -> Backlog:
         return await self.work.backlog()

@@ -107,6 +107,17 @@ class WorkRepository(SessionScope):
                     state="pending", due_at=due_at, outbox=outbox, reason=clean_text(reason, REASON_MAX)))
             await self._commit(session)
 
+    async def release(self, work_ids: list[int], *, now: datetime) -> None:
+        """Give back items taken but not started (a graceful shutdown): due at once for any replica, and the claim
+        uncounted, so nobody treats them as possibly half-sent."""
+        if not work_ids:
+            return
+        async with self._session() as session:
+            await session.execute(
+                update(tables.WorkItem).where(tables.WorkItem.id.in_(work_ids), tables.WorkItem.state == "working")
+                .values(state="pending", due_at=now, attempts=tables.WorkItem.attempts - 1))
+            await self._commit(session)
+
     async def prune(self, *, finished_before: datetime) -> int:
         """Forget finished items past the retention window. Their event ids go with them: Slack stops retrying an
         event after minutes, so a window of hours or days cannot let a retry through."""

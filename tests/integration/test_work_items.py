@@ -79,3 +79,12 @@ async def test_finished_items_are_pruned_after_the_retention_window_and_unfinish
     assert await work.state_of("EvOld") is None
     assert await work.state_of("EvRecent") == ("failed", "not_in_channel")
     assert await work.state_of("EvOpen") == ("working", None)
+
+
+async def test_work_given_back_at_shutdown_is_due_at_once_with_its_claim_uncounted(work):
+    taken = await accept(work, "Ev1")
+    assert taken is not None
+    await work.release([taken.id], now=NOW)
+    assert await work.due(now=NOW, limit=10) == [taken.id]
+    again = await work.claim(taken.id, now=NOW, lease=LEASE)
+    assert again is not None and again.attempts == 1  # the first real attempt: nothing was half-sent
