@@ -202,6 +202,10 @@ class ChannelMessageWork:
                     continue
                 self._queue.put_nowait((claimed, None))
                 taken += 1
+        backlog = await self.work.backlog()
+        self.metrics.backlog_depth.set(backlog.depth)
+        oldest = backlog.oldest_received_at
+        self.metrics.backlog_age.set(max(0.0, (now - oldest).total_seconds()) if oldest else 0.0)
         if self._last_prune is None or now - self._last_prune >= PRUNE_EVERY:
             self._last_prune = now
             pruned = await self.work.prune(finished_before=now - self.timings.retention)

@@ -162,3 +162,23 @@ async def test_past_the_in_flight_limit_new_work_waits_in_the_database_and_is_al
     await all_finished([app])
     result = tally(fake_slack, events)
     assert (result.answered, result.doubled, result.lost) == (40, 0, 0), result
+
+
+async def test_readyz_and_metrics_report_the_backlog(start_app, fake_slack):
+    app = await start_app(**{**FAST, "work_concurrency": 1})
+    fake_slack.delay["chat.postMessage"] = 0.3
+    events = stall_events(3)
+    for event in events:
+        await app.post_event(event)
+    async with app.session.get(app.url + "/readyz") as response:
+        work = (await response.json())["checks"]["work"]
+    assert work["ok"] is True and work["depth"] >= 2 and work["oldest_pending_s"] >= 0  # still working on them
+    for event in events:
+        await app.handled(event)
+    async with app.session.get(app.url + "/readyz") as response:
+        assert (await response.json())["checks"]["work"]["depth"] == 0
+    await app.heartful.work.poll()  # the poller's round sets the gauges
+    async with app.session.get(app.url + "/metrics") as response:
+        exposition = await response.text()
+    assert "heartful_work_backlog 0.0" in exposition
+    assert "heartful_work_oldest_pending_seconds 0.0" in exposition
