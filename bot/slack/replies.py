@@ -78,7 +78,7 @@ class SlackReplies:
             code = str(error.response.get("error") or f"http_{error.response.status_code}")
             if code in _HARMLESS:
                 return {**item, "state": "sent"}
-            raise _failure(code, error.response.status_code, error.response.headers) from error
+            raise slack_failure(code, error.response.status_code, error.response.headers) from error
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as error:
             raise WorkFailed("slack_timeout", transient=True, outcome_unknown=True) from error
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError) as error:
@@ -95,7 +95,7 @@ class SlackReplies:
                                                              include_all_metadata=True, limit=200)
         except SlackApiError as error:
             code = str(error.response.get("error") or f"http_{error.response.status_code}")
-            raise _failure(code, error.response.status_code, error.response.headers) from error
+            raise slack_failure(code, error.response.status_code, error.response.headers) from error
         except (asyncio.TimeoutError, aiohttp.ClientError) as error:
             raise WorkFailed("slack_unreachable", transient=True, outcome_unknown=True) from error
         for message in answer.get("messages") or []:
@@ -115,7 +115,7 @@ class SlackReplies:
             return None
 
 
-def _failure(code: str, status: int, headers: Any) -> WorkFailed:
+def slack_failure(code: str, status: int, headers: Any) -> WorkFailed:
     """Slack's answer as a failure: 429 and 5xx are transient, the known permanent codes are not."""
     if status == 429 or code == "ratelimited":
         retry_after = headers.get("Retry-After") or headers.get("retry-after") if headers else None
