@@ -1,5 +1,9 @@
 """The daily "ask someone for help" exercise: opt-in, the every-minute tick, and the rep's answers.
-No Slack here: sending is behind ExerciseSender, implemented in bot/slack/exercise_sender.py."""
+No Slack here: sending is behind ExerciseSender, implemented in bot/slack/exercise_sender.py.
+
+A post whose outcome is unknown is never blindly repeated: the DM channel is noted on the claim before posting,
+and a later attempt (a claim taken over after its lease, or released after an answer that may hide a post) first
+looks for the delivery's message in that channel and, if it is there, records it as sent."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from enum import Enum
 from typing import Protocol
 
 from bot.coaching.exercises_choice import choose_exercise
@@ -19,19 +24,26 @@ from bot.storage.daily import DailyRepository
 
 log = logging.getLogger(__name__)
 
-# Slack errors after which another try can never succeed: stop this rep's deliveries and say why.
-PERMANENT_ERRORS = frozenset({"user_not_found", "account_inactive", "cannot_dm_bot", "user_disabled",
-                              "is_bot", "not_allowed_token_type", "restricted_action"})
+
+class PostOutcome(Enum):
+    """After a failed call, whether the DM may exist anyway."""
+
+    NOT_POSTED = "not_posted"  # Slack answered, and nothing went out
+    MAYBE_POSTED = "maybe_posted"  # Slack answered an error after which the post may exist
+    UNANSWERED = "unanswered"  # a timeout or disconnect: the post may exist, or still land
 
 
 class DeliveryFailed(Exception):
-    def __init__(self, code: str) -> None:
+    """A failed Slack call, as the sender saw it. `permanent`: no later try can work. `channel_gone`: Slack no
+    longer knows the DM channel, so open it again."""
+
+    def __init__(self, code: str, *, permanent: bool = False, outcome: PostOutcome = PostOutcome.NOT_POSTED,
+                 channel_gone: bool = False) -> None:
         super().__init__(code)
         self.code = code
-
-    @property
-    def permanent(self) -> bool:
-        return self.code in PERMANENT_ERRORS
+        self.permanent = permanent
+        self.outcome = outcome
+        self.channel_gone = channel_gone
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +53,20 @@ class SentMessage:
 
 
 class ExerciseSender(Protocol):
-    async def send(self, *, team_id: str, user_id: str, exercise: Exercise, streak: int,
-                   dm_channel: str | None = None) -> SentMessage: ...
+    async def open_dm(self, *, team_id: str, user_id: str) -> str: ...
+
+    async def post(self, *, channel: str, exercise: Exercise, streak: int, delivery_id: int) -> SentMessage:
+        """Post the DM, marked with the delivery id so find_posted can find it."""
+        ...
+
+    async def find_posted(self, *, channel: str, delivery_id: int) -> str | None:
+        """The ts of this delivery's DM in the channel, None when it is not there."""
+        ...
 
     async def timezone_of(self, *, team_id: str, user_id: str) -> str | None: ...
 
 
+FINISHED = frozenset({"sent", "failed", "missed"})  # delivery statuses no later tick changes
 DUE_PAGE = 500  # reps read per query; pacing makes a page take about two minutes per workspace anyway
 
 
@@ -55,7 +75,11 @@ class TickReport:
     sent: list[tuple[str, str, date, str]] = field(default_factory=list)  # (team, user, local date, exercise id)
     missed: list[tuple[str, str, date]] = field(default_factory=list)
     stopped: list[tuple[str, str, str]] = field(default_factory=list)  # (team, user, error)
-    retried: list[tuple[str, str, str]] = field(default_factory=list)
+    retried: list[tuple[str, str, str]] = field(default_factory=list)  # (team, user, error): a later tick tries
+    # Of `sent`: found already posted by an earlier attempt (in the DM's history), so not posted again.
+    recovered: list[tuple[str, str, date]] = field(default_factory=list)
+    # Whether an earlier attempt posted could not be found out: the day is given up rather than maybe doubled.
+    gave_up: list[tuple[str, str, str]] = field(default_factory=list)
     skipped_claimed: int = 0
 
 
@@ -146,10 +170,13 @@ class DailyExercises:
                     log.exception("daily exercise for %s failed", rep.user_id)
 
         after: tuple[datetime, int] | None = None
+        seen: set[int] = set()  # a rep whose schedule moved on can show up on a later page: once a tick
         while due := await self.repository.due_reps(now=now, limit=DUE_PAGE, after=after):
             by_team: dict[str, list[RepDaily]] = defaultdict(list)
             for rep in due:
-                by_team[rep.team_id].append(rep)
+                if rep.rep_pk not in seen:
+                    seen.add(rep.rep_pk)
+                    by_team[rep.team_id].append(rep)
             await asyncio.gather(*(run_team(team, reps) for team, reps in by_team.items()))
             last = due[-1]
             assert last.next_due_at is not None
@@ -176,7 +203,7 @@ class DailyExercises:
         claim = await self.repository.claim(rep=rep, local_date=slot.local_date, now=now, lease=self.timings.lease)
         if claim is None:
             status = await self.repository.delivery_status(rep_pk=rep.rep_pk, local_date=slot.local_date)
-            if status != "claimed":  # finished elsewhere; make sure the schedule moved on
+            if status in FINISHED:  # finished elsewhere; make sure the schedule moved on
                 await self.repository.advance(rep_pk=rep.rep_pk, slot=upcoming, only_from=slot.local_date)
             report.skipped_claimed += 1
             return
@@ -185,31 +212,98 @@ class DailyExercises:
     async def _send_claimed(self, claim: DeliveryClaim, schedule: DailySchedule, now: datetime, report: TickReport,
                             pacer: _Pacer, upcoming: Slot | None) -> None:
         rep = claim.rep
+        earlier = await self.repository.unfinished_attempt(claim.delivery_id)
         recent = await self.repository.recent_exercise_ids(rep_pk=rep.rep_pk)
         exercise = choose_exercise(self.library, recent_ids=recent, seed=hash((rep.rep_pk, claim.local_date)))
         done = await self.repository.done_dates(rep_pk=rep.rep_pk, since=claim.local_date - timedelta(days=400))
         current_streak = streak(schedule, done_dates=done, today=claim.local_date)
         dm_channel = await self.repository.known_dm_channel(rep_pk=rep.rep_pk)
         await pacer.wait()
+        if earlier is not None:
+            # An earlier attempt may have posted (its process died, or Slack never answered): look before posting.
+            try:
+                found_ts = await self.sender.find_posted(channel=earlier.dm_channel, delivery_id=claim.delivery_id)
+            except DeliveryFailed as failure:
+                await self._unverified(claim, failure, now, report, upcoming)
+                return
+            if found_ts is not None:
+                await self._record_sent(claim, earlier.exercise_id, SentMessage(earlier.dm_channel, found_ts), now,
+                                        report, upcoming)
+                report.recovered.append((rep.team_id, rep.user_id, claim.local_date))
+                return
         try:
-            sent = await self.sender.send(team_id=rep.team_id, user_id=rep.user_id, exercise=exercise,
-                                          streak=current_streak, dm_channel=dm_channel)
+            sent = await self._post(claim, exercise, current_streak, dm_channel, now)
         except DeliveryFailed as failure:
-            if failure.permanent:
-                await self.repository.mark_failed(delivery_id=claim.delivery_id, error=failure.code)
-                await self.repository.stop(rep_pk=rep.rep_pk, reason=failure.code)
-                report.stopped.append((rep.team_id, rep.user_id, failure.code))
-                log.warning("daily exercises stopped for %s: %s", rep.user_id, failure.code)
-            else:
-                # Worth another try on a later tick (within the grace window); the rep may have moved zone.
-                await self.repository.release(claim.delivery_id)
-                await self._refresh_tz(rep, now)
-                report.retried.append((rep.team_id, rep.user_id, failure.code))
+            await self._post_failed(claim, failure, now, report)
             return
-        await self.repository.mark_sent(delivery_id=claim.delivery_id, exercise_id=exercise.id,
+        if sent is None:  # another replica took the claim over after its lease
+            report.skipped_claimed += 1
+            return
+        await self._record_sent(claim, exercise.id, sent, now, report, upcoming)
+
+    async def _post(self, claim: DeliveryClaim, exercise: Exercise, current_streak: int, known_channel: str | None,
+                    now: datetime) -> SentMessage | None:
+        rep = claim.rep
+        channel = known_channel or await self.sender.open_dm(team_id=rep.team_id, user_id=rep.user_id)
+        try:
+            return await self._post_in(channel, claim, exercise, current_streak, now)
+        except DeliveryFailed as failure:
+            if known_channel is None or not failure.channel_gone:
+                raise
+        # Slack no longer knows the DM we used: open it again (conversations.open is rate-limited, so only now).
+        channel = await self.sender.open_dm(team_id=rep.team_id, user_id=rep.user_id)
+        return await self._post_in(channel, claim, exercise, current_streak, now)
+
+    async def _post_in(self, channel: str, claim: DeliveryClaim, exercise: Exercise, current_streak: int,
+                       now: datetime) -> SentMessage | None:
+        # Recorded before posting, under our claim, so whoever tries next knows where to look for this post.
+        if not await self.repository.record_attempt(delivery_id=claim.delivery_id, claimed_at=now,
+                                                    dm_channel=channel, exercise_id=exercise.id):
+            return None
+        return await self.sender.post(channel=channel, exercise=exercise, streak=current_streak,
+                                      delivery_id=claim.delivery_id)
+
+    async def _record_sent(self, claim: DeliveryClaim, exercise_id: str, sent: SentMessage, now: datetime,
+                           report: TickReport, upcoming: Slot | None) -> None:
+        rep = claim.rep
+        await self.repository.mark_sent(delivery_id=claim.delivery_id, exercise_id=exercise_id,
                                         dm_channel=sent.channel, message_ts=sent.ts, now=now)
         await self.repository.advance(rep_pk=rep.rep_pk, slot=upcoming, only_from=claim.local_date)
-        report.sent.append((rep.team_id, rep.user_id, claim.local_date, exercise.id))
+        report.sent.append((rep.team_id, rep.user_id, claim.local_date, exercise_id))
+
+    async def _post_failed(self, claim: DeliveryClaim, failure: DeliveryFailed, now: datetime,
+                           report: TickReport) -> None:
+        rep = claim.rep
+        if failure.permanent:
+            await self.repository.mark_failed(delivery_id=claim.delivery_id, error=failure.code)
+            await self.repository.stop(rep_pk=rep.rep_pk, reason=failure.code)
+            report.stopped.append((rep.team_id, rep.user_id, failure.code))
+            log.warning("daily exercises stopped for %s: %s", rep.user_id, failure.code)
+            return
+        report.retried.append((rep.team_id, rep.user_id, failure.code))
+        if failure.outcome is PostOutcome.UNANSWERED:
+            # The post may still land: keep the claim. After its lease a tick takes it over and looks first.
+            log.warning("daily exercise for %s: %s, outcome unknown", rep.user_id, failure.code)
+            return
+        # Worth another try on a later tick (within the grace window), which looks first if the post may exist.
+        await self.repository.release(delivery_id=claim.delivery_id, claimed_at=now, error=failure.code,
+                                      maybe_posted=failure.outcome is PostOutcome.MAYBE_POSTED)
+        await self._refresh_tz(rep, now)  # the rep may have moved zone
+
+    async def _unverified(self, claim: DeliveryClaim, failure: DeliveryFailed, now: datetime, report: TickReport,
+                          upcoming: Slot | None) -> None:
+        """Looking for the earlier post failed."""
+        rep = claim.rep
+        if not failure.permanent:
+            await self.repository.release(delivery_id=claim.delivery_id, claimed_at=now, error=failure.code,
+                                          maybe_posted=True)
+            report.retried.append((rep.team_id, rep.user_id, failure.code))
+            return
+        # It can't be known whether it went out, and a blind repeat could double it: give this day up.
+        await self.repository.mark_failed(delivery_id=claim.delivery_id, error=failure.code)
+        await self.repository.advance(rep_pk=rep.rep_pk, slot=upcoming, only_from=claim.local_date)
+        report.gave_up.append((rep.team_id, rep.user_id, failure.code))
+        log.warning("daily exercise for %s on %s given up: %s", rep.user_id, claim.local_date, failure.code)
 
     async def _refresh_tz(self, rep: RepDaily, now: datetime) -> None:
         try:

@@ -26,11 +26,12 @@ from bot.delivery.retry import RetryPolicy, WorkFailed
 from bot.observability import Metrics
 from bot.storage.repository import Repository
 from bot.storage.unit_of_work import UnitOfWork
-from bot.storage.work import Backlog, ClaimedWork, WorkRepository
+from bot.storage.work import Backlog, ClaimedWork, WorkRepository, accepted_row
 
 log = logging.getLogger(__name__)
 
 PRUNE_EVERY = timedelta(minutes=10)
+MAX_ACCEPT_BATCH = 200
 
 
 class ReplySender(Protocol):
@@ -94,6 +95,7 @@ class ChannelMessageWork:
         self._in_flight = 0
         self._tasks: list[asyncio.Task[None]] = []
         self._last_prune: datetime | None = None
+        self._accepts = _GroupCommit(self.work)
 
     # -- intake: before Slack's 200 ------------------------------------------------------------------------------
 
@@ -111,10 +113,10 @@ class ChannelMessageWork:
         now = self.clock.now()
         lease = self._reserve()
         try:
-            claimed = await self.work.accept(
+            claimed = await self._accepts.add(accepted_row(
                 event_id=event_id, team_id=message.team_id, channel_id=message.channel_id, message_ts=message.ts,
                 message=message.as_record(), now=now, give_up_at=self.timings.policy.give_up_at(now),
-                lease=self.timings.lease if lease else None)
+                lease=self.timings.lease if lease else None))
         except BaseException:
             self._release(lease)
             raise
@@ -311,6 +313,37 @@ class ChannelMessageWork:
         self.metrics.permanent_failure(failure.reason)
         await self.work.finish(claimed.id, now=now, outbox=outbox, failed_because=why)
         self.completions.mark(message.ts)
+
+
+class _GroupCommit:
+    """Accepts that arrive while one is being written go together in the next transaction: under a burst, Slack's
+    acks wait for one commit per batch instead of queueing for the database one by one."""
+
+    def __init__(self, work: WorkRepository) -> None:
+        self.work = work
+        self._waiting: list[tuple[dict[str, Any], asyncio.Future[ClaimedWork | None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def add(self, row: dict[str, Any]) -> ClaimedWork | None:
+        future: asyncio.Future[ClaimedWork | None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((row, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write())
+        return await future
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[:MAX_ACCEPT_BATCH], self._waiting[MAX_ACCEPT_BATCH:]
+            try:
+                results = await self.work.accept_many([row for row, _ in batch])
+            except Exception as error:  # each waiting request answers Slack 503; the next batch still tries
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for (_, future), result in zip(batch, results):
+                if not future.done():
+                    future.set_result(result)
 
 
 class _WithOutbox(WorkFailed):

@@ -1,48 +1,109 @@
-"""Sends the daily exercise over the Web API: conversations.open, then chat.postMessage."""
+"""The daily exercise over the Web API: conversations.open, chat.postMessage (carrying the delivery id in message
+metadata) and conversations.history to find such a post again. Slack's and aiohttp's failures become DeliveryFailed,
+saying whether the post may exist anyway."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coaching.library import Exercise
-from bot.daily_exercises import DeliveryFailed, SentMessage
+from bot.daily_exercises import DeliveryFailed, PostOutcome, SentMessage
+from bot.observability import PERMANENT_SLACK_ERRORS
 from bot.slack.exercise_blocks import exercise_message
 
+EXERCISE_EVENT_TYPE = "heartful_exercise"  # message metadata on the DM: which delivery it is
+# Errors after which another try can never succeed: stop this rep's deliveries and say why.
+PERMANENT_ERRORS = PERMANENT_SLACK_ERRORS | {"user_disabled", "is_bot", "not_allowed_token_type"}
+CHANNEL_GONE = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
+# Slack's words for "it went wrong on our side, part of it may have happened".
+SERVER_ERRORS = frozenset({"internal_error", "fatal_error"})
+HISTORY_PAGE = 100  # Slack may answer fewer (15 for some apps); has_more pages on
+HISTORY_PAGES = 3
 
-def _code(error: SlackApiError) -> str:
-    return str(error.response.get("error") or f"http_{error.response.status_code}")
+
+def _answered(error: SlackApiError, *, posting: bool) -> DeliveryFailed:
+    status = error.response.status_code
+    code = str(error.response.get("error") or f"http_{status}")
+    if status == 429 or code == "ratelimited":
+        return DeliveryFailed("ratelimited")
+    if code in PERMANENT_ERRORS:
+        return DeliveryFailed(code, permanent=True, channel_gone=code in CHANNEL_GONE)
+    if posting and (status >= 500 or code in SERVER_ERRORS):
+        return DeliveryFailed(code, outcome=PostOutcome.MAYBE_POSTED)
+    return DeliveryFailed(code)
+
+
+async def _call(call: Awaitable[Any], *, posting: bool = False) -> Any:
+    """Await one Web API call; `posting` when it may post, so a lost answer means the post may exist."""
+    unanswered = PostOutcome.UNANSWERED if posting else PostOutcome.NOT_POSTED
+    try:
+        return await call
+    except SlackApiError as error:
+        raise _answered(error, posting=posting) from error
+    except asyncio.TimeoutError as error:  # also aiohttp.ServerTimeoutError
+        raise DeliveryFailed("slack_timeout", outcome=unanswered) from error
+    except aiohttp.ClientConnectorError as error:  # never reached Slack
+        raise DeliveryFailed("slack_unreachable") from error
+    except aiohttp.ClientError as error:  # disconnected, reset or cut short after sending
+        raise DeliveryFailed("slack_disconnected", outcome=unanswered) from error
+
+
+def _delivery_of(message: dict[str, Any]) -> int | None:
+    metadata = message.get("metadata") or {}
+    if metadata.get("event_type") != EXERCISE_EVENT_TYPE:
+        return None
+    try:
+        return int((metadata.get("event_payload") or {}).get("delivery_id"))
+    except (TypeError, ValueError):
+        return None
 
 
 class SlackExerciseSender:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
 
-    async def send(self, *, team_id: str, user_id: str, exercise: Exercise, streak: int,
-                   dm_channel: str | None = None) -> SentMessage:
-        """Posts to the DM channel we already know; opens it (conversations.open is rate-limited) only the first
-        time, or when Slack no longer knows the old one."""
-        message = exercise_message(exercise, streak=streak)
-        try:
-            if dm_channel:
-                try:
-                    return await self._post(dm_channel, message.text, message.blocks)
-                except SlackApiError as error:
-                    if _code(error) not in ("channel_not_found", "is_archived", "not_in_channel"):
-                        raise
-            opened = await self.client.conversations_open(users=user_id)
-            return await self._post(str(opened["channel"]["id"]), message.text, message.blocks)
-        except SlackApiError as error:
-            raise DeliveryFailed(_code(error)) from error
+    async def open_dm(self, *, team_id: str, user_id: str) -> str:
+        opened = await _call(self.client.conversations_open(users=user_id))
+        return str(opened["channel"]["id"])
 
-    async def _post(self, channel: str, text: str, blocks: list[dict]) -> SentMessage:
-        posted = await self.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+    async def post(self, *, channel: str, exercise: Exercise, streak: int, delivery_id: int) -> SentMessage:
+        message = exercise_message(exercise, streak=streak)
+        posted = await _call(self.client.chat_postMessage(
+            channel=channel, text=message.text, blocks=message.blocks,
+            metadata={"event_type": EXERCISE_EVENT_TYPE, "event_payload": {"delivery_id": delivery_id}},
+        ), posting=True)
         return SentMessage(channel=channel, ts=str(posted["ts"]))
 
+    async def find_posted(self, *, channel: str, delivery_id: int) -> str | None:
+        """Newest first, until this delivery's message or an earlier delivery's (ours can't be older than that)."""
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            try:
+                page = await _call(self.client.conversations_history(
+                    channel=channel, include_all_metadata=True, limit=HISTORY_PAGE, cursor=cursor))
+            except DeliveryFailed as failure:
+                if failure.channel_gone:  # a post in a channel Slack no longer has is one the rep can't see
+                    return None
+                raise
+            for message in page.get("messages") or []:
+                found = _delivery_of(message)
+                if found == delivery_id:
+                    return str(message["ts"])
+                if found is not None and found < delivery_id:
+                    return None
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+        # Neither found nor ruled out: a repeat could double it.
+        raise DeliveryFailed("history_too_long", permanent=True)
+
     async def timezone_of(self, *, team_id: str, user_id: str) -> str | None:
-        try:
-            answer = await self.client.users_info(user=user_id)
-        except SlackApiError as error:
-            raise DeliveryFailed(_code(error)) from error
+        answer = await _call(self.client.users_info(user=user_id))
         user = answer.get("user") or {}
         return user.get("tz")

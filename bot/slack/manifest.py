@@ -15,6 +15,7 @@ BOT_SCOPES = [
     "chat:write",  # nudges in threads, ephemeral replies, DMs
     "reactions:write",  # acknowledge a recorded deal update
     "im:write",  # conversations.open for the daily exercise DM
+    "im:history",  # conversations.history of that DM: was an exercise whose answer never came posted after all?
     "users:read",  # users.info: the rep's timezone
     "commands",  # /coach
 ]

@@ -4,10 +4,11 @@ database, not the scheduler, decides who is due."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -43,6 +44,12 @@ def _rep(row) -> RepDaily:  # type: ignore[no-untyped-def]
         stopped_reason=row.stopped_reason, next_due_at=as_utc(row.next_due_at) if row.next_due_at else None,
         next_due_date=row.next_due_date,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class UnfinishedAttempt:
+    dm_channel: str
+    exercise_id: str
 
 
 class DailyRepository:
@@ -117,9 +124,10 @@ class DailyRepository:
     async def claim(self, *, rep: RepDaily, local_date: date, now: datetime, lease: timedelta) -> DeliveryClaim | None:
         """Claim today's delivery for this rep. None when another tick or replica has it, or it is done.
 
-        A claim older than `lease` that never became 'sent' belongs to a process that died between claim and
-        send: it is taken over by exactly one claimant (a conditional UPDATE), so the day is neither lost nor
-        doubled."""
+        A released claim ('retry') is taken again at once. A claim older than `lease` that never became 'sent'
+        belongs to a process that died (or never heard back from Slack): it is taken over by exactly one claimant
+        (a conditional UPDATE), so the day is neither lost nor doubled. The claim's `claimed_at` is `now`: it
+        fences the attempt that follows (record_attempt, release)."""
         async with self._sessions() as session:
             session.add(tables.Delivery(user_pk=rep.rep_pk, local_date=local_date, status="claimed", claimed_at=now))
             try:
@@ -138,15 +146,44 @@ class DailyRepository:
                 .where(
                     tables.Delivery.user_pk == rep.rep_pk,
                     tables.Delivery.local_date == local_date,
-                    tables.Delivery.status == "claimed",
-                    tables.Delivery.claimed_at < now - lease,
+                    or_(
+                        tables.Delivery.status == "retry",
+                        and_(tables.Delivery.status == "claimed", tables.Delivery.claimed_at < now - lease),
+                    ),
                 )
-                .values(claimed_at=now)
+                .values(status="claimed", claimed_at=now)
                 .returning(tables.Delivery.id)
             )
             delivery_id = taken_over.scalar()
             await session.commit()
             return DeliveryClaim(delivery_id=delivery_id, rep=rep, local_date=local_date) if delivery_id else None
+
+    async def record_attempt(self, *, delivery_id: int, claimed_at: datetime, dm_channel: str,
+                             exercise_id: str) -> bool:
+        """Note where the DM is about to be posted, before posting: from then on its outcome is unknown until it
+        is marked sent. False when the claim taken at `claimed_at` is no longer ours."""
+        async with self._sessions() as session:
+            result = await session.execute(
+                update(tables.Delivery)
+                .where(tables.Delivery.id == delivery_id, tables.Delivery.status == "claimed",
+                       tables.Delivery.claimed_at == claimed_at)
+                .values(dm_channel=dm_channel, exercise_id=exercise_id)
+                .returning(tables.Delivery.id)
+            )
+            ours = result.scalar() is not None
+            await session.commit()
+            return ours
+
+    async def unfinished_attempt(self, delivery_id: int) -> UnfinishedAttempt | None:
+        """An earlier attempt on this claimed delivery that may have posted: where, and which exercise."""
+        async with self._sessions() as session:
+            row = (await session.execute(
+                select(tables.Delivery.dm_channel, tables.Delivery.exercise_id).where(
+                    tables.Delivery.id == delivery_id, tables.Delivery.status == "claimed",
+                    tables.Delivery.dm_channel.is_not(None), tables.Delivery.exercise_id.is_not(None),
+                )
+            )).first()
+            return UnfinishedAttempt(dm_channel=row.dm_channel, exercise_id=row.exercise_id) if row else None
 
     async def delivery_status(self, *, rep_pk: int, local_date: date) -> str | None:
         async with self._sessions() as session:
@@ -156,10 +193,19 @@ class DailyRepository:
                 )
             )
 
-    async def release(self, delivery_id: int) -> None:
-        """A send that failed for a reason worth retrying: let a later tick claim the day again."""
+    async def release(self, *, delivery_id: int, claimed_at: datetime, error: str, maybe_posted: bool) -> None:
+        """A send that failed for a reason worth retrying: the next tick claims the day again. If the post may
+        exist, the channel it went to is kept, so that tick looks for it first; if not, the attempt is forgotten."""
+        values: dict[str, object] = {"status": "retry", "error": error}
+        if not maybe_posted:
+            values |= {"dm_channel": None, "exercise_id": None}
         async with self._sessions() as session:
-            await session.execute(delete(tables.Delivery).where(tables.Delivery.id == delivery_id))
+            await session.execute(
+                update(tables.Delivery)
+                .where(tables.Delivery.id == delivery_id, tables.Delivery.status == "claimed",
+                       tables.Delivery.claimed_at == claimed_at)
+                .values(**values)
+            )
             await session.commit()
 
     async def mark_sent(self, *, delivery_id: int, exercise_id: str, dm_channel: str, message_ts: str,
@@ -167,7 +213,8 @@ class DailyRepository:
         async with self._sessions() as session:
             await session.execute(
                 update(tables.Delivery).where(tables.Delivery.id == delivery_id).values(
-                    status="sent", exercise_id=exercise_id, dm_channel=dm_channel, message_ts=message_ts, sent_at=now
+                    status="sent", exercise_id=exercise_id, dm_channel=dm_channel, message_ts=message_ts, sent_at=now,
+                    error=None,
                 )
             )
             await session.commit()
@@ -181,6 +228,12 @@ class DailyRepository:
 
     async def mark_missed(self, *, rep: RepDaily, local_date: date, now: datetime) -> None:
         async with self._sessions() as session:
+            await session.execute(  # a day left to retry that ran out of its grace window
+                update(tables.Delivery)
+                .where(tables.Delivery.user_pk == rep.rep_pk, tables.Delivery.local_date == local_date,
+                       tables.Delivery.status == "retry")
+                .values(status="missed")
+            )
             await insert_ignoring_conflict(
                 session, tables.Delivery,
                 {"user_pk": rep.rep_pk, "local_date": local_date, "status": "missed", "claimed_at": now},

@@ -74,10 +74,11 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_pk: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     local_date: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16))  # claimed | sent | failed | missed
+    status: Mapped[str] = mapped_column(String(16))  # claimed | retry | sent | failed | missed
     exercise_id: Mapped[str | None] = mapped_column(String(80))
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set before the post: on a row not yet sent, the channel where an earlier attempt may have posted.
     dm_channel: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(String(64))

@@ -51,17 +51,27 @@ class WorkRepository(SessionScope):
         """Record an event's work. With a lease, this process claims it at once (the fast path); without, it waits
         as pending for the poller. None when the event id is already recorded: a Slack retry, or another replica's
         copy, which the record's own lease and retries take care of."""
+        [claimed] = await self.accept_many([accepted_row(
+            event_id=event_id, team_id=team_id, channel_id=channel_id, message_ts=message_ts, message=message,
+            now=now, give_up_at=give_up_at, lease=lease)])
+        return claimed
+
+    async def accept_many(self, rows: list[dict[str, Any]]) -> list[ClaimedWork | None]:
+        """Several `accepted_row`s in one INSERT and one commit (a group commit: a burst costs one transaction, not
+        one each). For each row, its claimed work, or None when its event id was recorded already — also by an
+        earlier row of the same batch."""
+        first: dict[str, int] = {}
+        for index, row in enumerate(rows):
+            first.setdefault(row["event_id"], index)
+        unique = [rows[index] for index in first.values()]
         insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
-        values = dict(event_id=event_id, team_id=team_id, channel_id=channel_id, message_ts=message_ts,
-                      message=message, received_at=now, give_up_at=give_up_at,
-                      state="working" if lease else "pending", attempts=1 if lease else 0,
-                      due_at=now + lease if lease else now)
-        statement = (insert(tables.WorkItem).values(**values)
+        statement = (insert(tables.WorkItem).values(unique)
                      .on_conflict_do_nothing(index_elements=["event_id"]).returning(*_CLAIMED_COLUMNS))
         async with self._session() as session:
-            row = (await session.execute(statement)).first()
+            inserted = {row.event_id: _claimed(row) for row in (await session.execute(statement)).all()}
             await self._commit(session)
-        return _claimed(row) if row is not None else None
+        return [inserted.get(row["event_id"]) if first[row["event_id"]] == index else None
+                for index, row in enumerate(rows)]
 
     async def claim(self, work_id: int, *, now: datetime, lease: timedelta) -> ClaimedWork | None:
         """Take the lease on one item if it is due (pending and due, or its holder's lease ran out); None if another
@@ -145,6 +155,14 @@ class WorkRepository(SessionScope):
     @property
     def _dialect(self) -> str:
         return self._sessions.kw["bind"].dialect.name
+
+
+def accepted_row(*, event_id: str, team_id: str, channel_id: str, message_ts: str, message: dict[str, Any],
+                 now: datetime, give_up_at: datetime, lease: timedelta | None) -> dict[str, Any]:
+    """A work item as accepted: claimed by this process at once (a lease), or pending for the poller."""
+    return dict(event_id=event_id, team_id=team_id, channel_id=channel_id, message_ts=message_ts, message=message,
+                received_at=now, give_up_at=give_up_at, state="working" if lease else "pending",
+                attempts=1 if lease else 0, due_at=now + lease if lease else now)
 
 
 def _due(now: datetime):  # type: ignore[no-untyped-def]
