@@ -51,6 +51,33 @@ def freeze_long_lived_objects() -> None:
     gc.freeze()
 
 
+def _check_bot_token(settings: Settings) -> None:
+    """One auth.test before serving: a token Slack refuses stops `serve` here, with one line. A Slack that can't be
+    reached is not a reason to stop: the background check retries it with backoff and /readyz says so."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack.client import make_web_client
+
+    async def ask() -> str | None:
+        client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url,
+                                 timeout=settings.slack_timeout_s)
+        try:
+            await client.auth_test()
+        except SlackApiError as error:
+            status = error.response.status_code
+            if status != 429 and status < 500:
+                return str(error.response.get("error") or f"HTTP {status}")
+        except Exception as error:  # unreachable for now: retried in the background
+            log.warning("could not reach Slack to check the bot token (%s); retrying in the background",
+                        type(error).__name__)
+        return None
+
+    refused = asyncio.run(ask())
+    if refused:
+        raise CliError(f"Slack refused SLACK_BOT_TOKEN ({refused}); set the bot token from OAuth & Permissions "
+                       "(README.md, section 'Settings')", EXIT_USAGE)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     settings.require_slack()
@@ -58,6 +85,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.app import build_heartful, load_prompts
 
     library = load_prompts(settings)  # validate the prompt files before touching anything else
+    _check_bot_token(settings)
     _upgrade(settings)
     if settings.socket_mode:
         return asyncio.run(_serve_socket_mode(settings, library, host=args.host, port=args.port))

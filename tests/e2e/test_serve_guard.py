@@ -82,3 +82,16 @@ def test_serve_listens_on_localhost_checks_slack_at_start_and_ignores_other_work
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_serve_stops_with_one_line_when_slack_refuses_the_bot_token(tmp_path, fake_slack):
+    fake_slack.responses["auth.test"] = {"ok": False, "error": "invalid_auth"}
+    env = clean_env(SLACK_BOT_TOKEN="xoxb-wrong", SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                    SLACK_API_URL=fake_slack.base_url, LOG_LEVEL="WARNING")
+    result = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(free_port())], cwd=tmp_path,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "SLACK_BOT_TOKEN" in lines[0] and "invalid_auth" in lines[0] and "README.md" in lines[0]
+    assert not (tmp_path / "heartful.db").exists()  # stopped before touching the database
