@@ -19,7 +19,7 @@ from bot.coaching.library import PromptLibrary, default_prompts_dir, load_librar
 from bot.llm.prompt_file import load_prompt_file
 from bot.observability import Metrics, Readiness
 from bot.slack.auth_check import check_slack_auth
-from bot.reading.batching import BatchingReader
+from bot.reading.batching import BatchingReader, reader_process
 from bot.reading.reader import load_reader
 from bot.settings import Settings
 from bot.slack.bolt_app import build_bolt_app, build_web_app
@@ -62,8 +62,13 @@ def build_model_coach(settings: Settings, sessions, usage=None):  # type: ignore
 
 
 def build_reader(settings: Settings) -> BatchingReader:
-    """The learned reader (the embedding model loads once per process), or the rules reader where it can't."""
-    return BatchingReader(load_reader(prompts_dir=settings.prompts_dir, threads=settings.reader_threads))
+    """The learned reader (the embedding model loads once per process, in a process of its own by default), or the
+    rules reader where it can't."""
+    reader = load_reader(prompts_dir=settings.prompts_dir, threads=settings.reader_threads)
+    process = None
+    if settings.reader_process and reader.classifier is not None:
+        process = reader_process(prompts_dir=settings.prompts_dir, threads=settings.reader_threads)
+    return BatchingReader(reader, process=process)
 
 
 @dataclass
@@ -115,6 +120,7 @@ class Heartful:
         if client.session is None:
             client.session = ClientSession(timeout=ClientTimeout(total=client.timeout))
         if handle_messages:
+            self.coach.reader.warm_up()
             self.work.start()
 
     async def close(self) -> None:

@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     daily_send_interval_ms: int = Field(default=250, ge=0)
     daily_tick_s: int = Field(default=60, ge=5, le=3600)
     reader_threads: int = Field(default=1, ge=1, le=8)  # threads the embedding model may use
+    reader_process: bool = True  # embed in a process of its own (no GIL shared with the event loop)
     http_read_timeout_s: float = Field(default=10.0, gt=0, le=300)  # a client slower than this with its body: 408
     readyz_db_timeout_s: float = Field(default=2.0, gt=0, le=60)  # /readyz's SELECT 1
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)  # another process holding SQLite's lock

