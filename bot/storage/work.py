@@ -64,11 +64,11 @@ class WorkRepository(SessionScope):
         for index, row in enumerate(rows):
             first.setdefault(row["event_id"], index)
         unique = [rows[index] for index in first.values()]
-        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
-        statement = (insert(tables.WorkItem).values(unique)
-                     .on_conflict_do_nothing(index_elements=["event_id"]).returning(*_CLAIMED_COLUMNS))
         async with self._session() as session:
-            inserted = {row.event_id: _claimed(row) for row in (await session.execute(statement)).all()}
+            # One statement for every batch size (parameters as a list: SQLAlchemy's "insertmanyvalues"), so it is
+            # compiled once and cached, not once per batch.
+            result = await session.execute(self._accept_statement, unique)
+            inserted = {row.event_id: _claimed(row) for row in result.all()}
             await self._commit(session)
         return [inserted.get(row["event_id"]) if first[row["event_id"]] == index else None
                 for index, row in enumerate(rows)]
@@ -153,8 +153,10 @@ class WorkRepository(SessionScope):
         return (row.state, row.reason) if row else None
 
     @property
-    def _dialect(self) -> str:
-        return self._sessions.kw["bind"].dialect.name
+    def _accept_statement(self):  # type: ignore[no-untyped-def]
+        insert = postgresql.insert if self._sessions.kw["bind"].dialect.name == "postgresql" else sqlite.insert
+        return (insert(tables.WorkItem.__table__).on_conflict_do_nothing(index_elements=["event_id"])
+                .returning(*_CLAIMED_COLUMNS))
 
 
 def accepted_row(*, event_id: str, team_id: str, channel_id: str, message_ts: str, message: dict[str, Any],
