@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from bot.content import content_dir
 from bot.coaching.models import STALL_KINDS
 
 CARE_QUESTIONS_FILE = "care_questions.yaml"
@@ -132,8 +133,8 @@ class PromptLibrary:
 
 
 def default_prompts_dir() -> Path:
-    """The repository's `prompts/` folder."""
-    return Path(__file__).resolve().parents[2] / "prompts"
+    """The `prompts/` folder: the checkout's, or the one shipped in the package."""
+    return content_dir("prompts")
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from bot.content import content_dir
+
 __all__ = [
     "Stage", "StageList", "StageListError", "STAGES_FILE", "default_stages", "load_stages", "normalise_stage",
     "stage_key", "tidy_stage",
@@ -193,7 +195,7 @@ def load_stages(prompts_dir: Path) -> StageList:
 
 def default_prompts_dir() -> Path:
     """The repository's `prompts/` folder (as bot.coaching.library finds it)."""
-    return Path(__file__).resolve().parents[2] / "prompts"
+    return content_dir("prompts")
 
 
 @lru_cache(maxsize=1)

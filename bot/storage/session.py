@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db"
+from bot.content import content_dir
+
+MIGRATIONS_DIR = content_dir("db")
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000  # another process (a CLI command) holding the write lock: wait this long, off the loop
 SQLITE_POOL_TIMEOUT_S = 120.0  # a session waits this long for the one connection (in asyncio: the loop runs on)
