@@ -48,3 +48,22 @@ def test_a_built_wheel_carries_prompts_and_migrations_and_runs_from_another_dire
                               capture_output=True, text=True, timeout=120)
     assert upgraded.returncode == 0, upgraded.stderr
     assert (elsewhere / "h.db").stat().st_size > 0  # the shipped migrations ran
+
+
+def test_the_container_runs_serve_as_a_non_root_user_with_a_health_check_and_compose_adds_postgres():
+    """No Docker on the test machine: the two files are read for what the README promises of them."""
+    import yaml
+
+    dockerfile = (REPO / "Dockerfile").read_text()
+    instructions = [line.split(None, 1) for line in dockerfile.splitlines() if line and not line.startswith("#")]
+    last = {word: rest for word, *rest in instructions}
+    assert last["FROM"][0].startswith("python:3.11-slim")
+    assert last["USER"] == ["heartful"] and "useradd" in dockerfile
+    assert '"heartful", "serve", "--host", "0.0.0.0"' in last["ENTRYPOINT"][0]
+    assert "HEALTHCHECK" in last and "/healthz" in dockerfile
+    for folder in ("bot", "prompts", "db"):
+        assert f"COPY {folder} ./{folder}" in dockerfile
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    app, db = compose["services"]["heartful"], compose["services"]["db"]
+    assert app["build"] == "." and app["environment"]["DATABASE_URL"].startswith("postgresql://")
+    assert db["image"].startswith("postgres:") and app["depends_on"]["db"]["condition"] == "service_healthy"
