@@ -294,7 +294,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
 def cmd_manifest(args: argparse.Namespace) -> int:
     from bot.slack.manifest import build_manifest
 
-    if args.http and not args.http.startswith(("http://", "https://")):
+    if args.http is not None and not args.http.startswith(("http://", "https://")):
         raise CliError("--http takes the app's public base URL, e.g. https://heartful.example.com", EXIT_USAGE)
     print(json.dumps(build_manifest(http_base_url=args.http), indent=2))
     return 0

@@ -45,11 +45,13 @@ class CommandContext:
 class UnknownDeal(Exception):
     """No deal by that name in this channel; carries the names there are."""
 
-    def __init__(self, name: str, known: list[str], *, ambiguous: bool = False) -> None:
+    def __init__(self, name: str, known: list[str], *, ambiguous: bool = False,
+                 usage: str = "/coach deal <name>") -> None:
         super().__init__(name)
         self.name = name
         self.known = known
         self.ambiguous = ambiguous  # several deals match: the caller must be more specific
+        self.usage = usage  # of the command that named it
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +187,7 @@ class Coach:
         """One care question, rotating with the nudges for that deal (or this channel)."""
         deal = None
         if deal_name is not None:
-            deal = await self._one_deal(ctx, deal_name)
+            deal = await self._one_deal(ctx, deal_name, usage="/coach question [deal]")
         key = rotation_key(ctx.channel_id, deal.name if deal else None)
         last = await self.repository.last_choice(rotation_key=key)
         question = next_care_question(self.library, last_question_id=last.question_id)
@@ -221,12 +223,13 @@ class Coach:
             return None
         return await self.repository.find_deal(team_id=ctx.team_id, channel_id=ctx.channel_id, name=name)
 
-    async def _one_deal(self, ctx: CommandContext, name: str) -> Deal:
+    async def _one_deal(self, ctx: CommandContext, name: str, *, usage: str) -> Deal:
         matches = await self.repository.match_deals(team_id=ctx.team_id, channel_id=ctx.channel_id, name=name)
         if len(matches) > 1:
-            raise UnknownDeal(name, [deal.name for deal in matches], ambiguous=True)
+            raise UnknownDeal(name, [deal.name for deal in matches], ambiguous=True, usage=usage)
         if not matches:
-            raise UnknownDeal(name, await self.repository.deal_names(team_id=ctx.team_id, channel_id=ctx.channel_id))
+            raise UnknownDeal(name, await self.repository.deal_names(team_id=ctx.team_id, channel_id=ctx.channel_id),
+                              usage=usage)
         return matches[0]
 
     # fixing a recorded update -----------------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def unknown_deal_message(error: UnknownDeal) -> RenderedMessage:
         problem = f"No deal named '{name}' in this channel. Deals here: {_some(error.known)}."
     else:
         problem = f"No deal named '{name}' in this channel, and none are recorded here yet."
-    return usage_error_message(UsageError(problem, "/coach deal <name> (see /coach deals)"))
+    return usage_error_message(UsageError(problem, f"{error.usage} (see /coach deals)"))
 
 
 def settings_message(settings: ChannelSettings, changed: str) -> RenderedMessage:

@@ -61,6 +61,12 @@ def test_python_dash_m_bot_and_the_console_script_are_the_same(tmp_path):
     assert a.stdout == b.stdout
 
 
+def test_an_empty_http_url_for_the_manifest_is_an_error_not_socket_mode(tmp_path):
+    result = heartful("manifest", "--http", "", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0 and "--http takes the app's public base URL" in result.stderr
+
+
 def test_manifest_socket_mode_and_http(tmp_path):
     manifest = json.loads(heartful("manifest", cwd=tmp_path).stdout)
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])

@@ -171,3 +171,11 @@ async def test_an_unsigned_command_gets_401(running_app, fake_slack):
     body = coach_command_body("deals", response_url=f"{fake_slack.url}/commands/x")
     response = await running_app.post(body, content_type="application/x-www-form-urlencoded", signed=False)
     assert response.status == 401
+
+
+async def test_an_unknown_deal_is_answered_with_the_usage_of_the_command_that_named_it(coach):
+    asked = await coach("question nosuchdeal")
+    assert "No deal named 'nosuchdeal'" in asked["text"]
+    assert "/coach question [deal]" in asked["text"] and "/coach deal &lt;name&gt;" not in asked["text"]
+    shown = await coach("deal nosuchdeal")
+    assert "/coach deal &lt;name&gt;" in shown["text"]  # escaped, as Slack markup needs
