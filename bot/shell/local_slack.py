@@ -104,7 +104,9 @@ class LocalSlack:
 
     async def start(self) -> None:
         app = web.Application()
-        app.add_routes([web.post("/api/{method}", self.api), web.post(RESPONSE_PATH + "{n}", self.response_url)])
+        # slack_sdk sends some methods (users.info) as GET: answer both, as Slack does.
+        app.add_routes([web.post("/api/{method}", self.api), web.get("/api/{method}", self.api),
+                        web.post(RESPONSE_PATH + "{n}", self.response_url)])
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

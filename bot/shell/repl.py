@@ -93,17 +93,18 @@ class Shell:
                     continue
                 if not interactive:
                     self.say(f"> {text}")
-                if text.split()[0] == "/coach":
+                is_command = text.split()[0].casefold() == "/coach"  # as Slack reads /Coach: the command
+                if is_command:
                     request = _signed(self.secret, self._command(text[len("/coach"):].strip()),
                                       "application/x-www-form-urlencoded")
                 else:
                     request = _signed(self.secret, self._event(text), "application/json")
                 response = await heartful.bolt_app.async_dispatch(request)
-                if not text.startswith("/coach"):  # the work queue answers a message after the ack
+                if not is_command:  # the work queue answers a message after the ack
                     await heartful.work.completions.wait(self._last_ts)
                 if response.status != 200:
                     self.say(f"  (Heartful answered HTTP {response.status}: {response.body})")
-                elif text.startswith("/coach"):
+                elif is_command:
                     self.slack.print_ack(response.body)
         finally:
             await heartful.close()

@@ -50,3 +50,12 @@ def test_the_shell_keeps_its_data_between_runs(tmp_path):
     run_shell(["Globex moved to Negotiation, $120k"], tmp_path)
     result = run_shell(["/coach deals"], tmp_path)
     assert "Globex" in result.stdout
+
+
+def test_daily_on_and_a_capitalised_command_work_in_the_shell(tmp_path):
+    result = run_shell(["/coach daily on", "/Coach deals"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "Daily exercises are on" in result.stdout and "at 09:00 (UTC)" in result.stdout  # users.info answered
+    assert "No deals recorded in this channel yet" in result.stdout  # /Coach is the command, as in Slack
+    assert "Heartful (in the thread)" not in result.stdout  # read as the command, not as a channel message

@@ -56,7 +56,9 @@ async def _slack_timezone(client: AsyncWebClient, user_id: str) -> str | None:
     try:
         answer_ = await client.users_info(user=user_id)
     except SlackApiError as error:
-        log.warning("users.info for %s failed: %s", user_id, error.response.get("error"))
+        data = error.response.data  # not JSON when a proxy or a stand-in answers: a string
+        log.warning("users.info for %s failed: %s", user_id,
+                    data.get("error") if isinstance(data, dict) else f"HTTP {error.response.status_code}")
         return None
     return (answer_.get("user") or {}).get("tz")
 
