@@ -28,7 +28,7 @@ def build_manifest(*, http_base_url: str | None = None) -> dict[str, Any]:
     command: dict[str, Any] = {
         "command": "/coach",
         "description": "Ask Heartful how to step back with care, see deals, change settings",
-        "usage_hint": "help | <situation> | question | deals | deal <name> | mute | unmute | mode thread|ephemeral",
+        "usage_hint": "help | <situation> | question | deals | deal <name> | mute | unmute | mode | daily",
         "should_escape": False,
     }
     events: dict[str, Any] = {"bot_events": BOT_EVENTS}

@@ -299,3 +299,12 @@ async def test_the_dm_channel_is_opened_once_and_reopened_only_when_slack_lost_i
     await tick(running_app, "2026-11-27T09:00:00+00:00")
     assert len(fake_slack.calls_to("conversations.open")) == 2
     assert len(dms(fake_slack, "UONCE")) == 4
+
+
+async def test_snoozing_says_what_happens_whether_exercises_are_on_or_off(running_app, fake_slack):
+    coach = CoachCommand(running_app, fake_slack)
+    off = (await coach("daily snooze 3d"))["text"]
+    assert "Nothing to snooze" in off and "Snoozed for" not in off and "/coach daily on" in off
+    await coach("daily on 09:00")
+    on = (await coach("daily snooze 3d"))["text"]
+    assert on.startswith("Snoozed for 3 days.") and "Snoozed until" in on

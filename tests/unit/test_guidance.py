@@ -231,3 +231,10 @@ def test_a_care_question_suiting_an_unknown_kind_is_one_line(tmp_path) -> None: 
                                              "suits: [think_it_over, vibes]", 1))
     with pytest.raises(LibraryError, match=r"care_questions.yaml: questions\[0\].suits: 'vibes' is not a stall kind"):
         load_library(folder)
+
+
+def test_no_guidance_variant_repeats_the_nudges_heading(library):
+    """The nudge opens with "*Step back with them.*": a variant saying it again reads as a stutter."""
+    repeats = [g.id for variants in library.step_back.values() for g in variants
+               if "step back with them" in g.text.casefold()]
+    assert repeats == []

@@ -51,7 +51,7 @@ def test_default_prompts_dir_is_the_repo_prompts_folder() -> None:
 def test_real_folder_loads_with_versions(library: PromptLibrary) -> None:
     assert dict(library.versions) == {
         "care_questions": 2,
-        "step_back": 1,
+        "step_back": 2,
         "rhythm": 1,
         "boundaries": 1,
         "exercises": 1,

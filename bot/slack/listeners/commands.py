@@ -84,6 +84,8 @@ async def answer_daily(daily: DailyExercises, ctx: CommandContext, request: gram
             return blocks.daily_settings_message(rep, now, "Days updated.")
         case _:
             rep = await daily.update(**who, snooze_days=request.snooze_days)
+            if rep is None or not rep.enabled:  # saying "Snoozed" about exercises that are off leaves them guessing
+                return blocks.daily_settings_message(rep, now, "Nothing to snooze: no exercise is coming.")
             return blocks.daily_settings_message(rep, now, f"Snoozed for {request.snooze_days} days.")
 
 
