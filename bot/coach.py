@@ -213,6 +213,9 @@ class Coach:
             team_id=ctx.team_id, channel_id=ctx.channel_id, changed_by=ctx.user_id, muted=muted
         )
 
+    async def set_my_nudges(self, ctx: CommandContext, enabled: bool) -> None:
+        await self.repository.set_rep_nudges(team_id=ctx.team_id, user_id=ctx.user_id, enabled=enabled)
+
     async def set_reply_mode(self, ctx: CommandContext, mode: ReplyMode) -> ChannelSettings:
         return await self.repository.update_channel_settings(
             team_id=ctx.team_id, channel_id=ctx.channel_id, changed_by=ctx.user_id, reply_mode=mode

@@ -21,6 +21,7 @@ USAGE: tuple[tuple[str, str], ...] = (
     ("/coach mute", "stop passive nudges in this channel"),
     ("/coach unmute", "start passive nudges again in this channel"),
     ("/coach mode thread|ephemeral", "reply in the thread for all, or only to the rep who posted"),
+    ("/coach nudges off|on", "your own passive nudges, in every channel"),
     ("/coach daily on [HH:MM]", "a daily 'ask someone for help' exercise by DM (default 09:00, your timezone)"),
     ("/coach daily", "your daily exercise settings and the next delivery"),
     ("/coach daily off", "stop the daily exercise"),
@@ -28,7 +29,7 @@ USAGE: tuple[tuple[str, str], ...] = (
     ("/coach daily days mon-fri", "which days, e.g. mon,wed,fri"),
     ("/coach daily snooze <N>d", "pause for N days, e.g. /coach daily snooze 3d"),
 )
-SUBCOMMANDS = ("help", "question", "deals", "deal", "mute", "unmute", "mode", "daily")
+SUBCOMMANDS = ("help", "question", "deals", "deal", "mute", "unmute", "mode", "nudges", "daily")
 DAILY_USAGE = "/coach daily [on [HH:MM] | off | time HH:MM | days mon-fri | snooze <N>d]"
 
 
@@ -77,7 +78,14 @@ class Daily:
     snooze_days: int | None = None
 
 
-CoachRequest = Help | Situation | Question | ListDeals | ShowDeal | SetMuted | SetMode | Daily
+@dataclass(frozen=True, slots=True)
+class SetMyNudges:
+    """One rep's own passive nudges, in every channel (a channel's mute is for everyone there)."""
+
+    enabled: bool
+
+
+CoachRequest = Help | Situation | Question | ListDeals | ShowDeal | SetMuted | SetMode | SetMyNudges | Daily
 
 
 class UsageError(Exception):
@@ -130,11 +138,17 @@ def parse_coach_command(text: str) -> CoachRequest:
             shown = f"'{rest}' is not a mode." if rest else "Which mode?"
             raise UsageError(f"{shown} Choose thread or ephemeral.", "/coach mode thread|ephemeral")
         return SetMode(mode=mode)  # type: ignore[arg-type]
+    if command == "nudges":
+        choice = rest.casefold()
+        if choice not in ("on", "off"):
+            shown = f"'{rest}' is not on or off." if rest else "On or off?"
+            raise UsageError(f"{shown} Choose on or off.", "/coach nudges off|on")
+        return SetMyNudges(enabled=choice == "on")
     if command == "daily":
         return parse_daily(rest)
     if len(text.split()) == 1:
         # One word is a subcommand attempt; a situation takes a few words to describe.
-        close = difflib.get_close_matches(command, SUBCOMMANDS, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(command, SUBCOMMANDS, n=1, cutoff=0.7)  # "budget" is no typo of "nudges"
         hint = (f"Did you mean /coach {close[0]}?" if close
                 else "To get coaching, describe what happened in a few words.")
         raise UsageError(f"'{word}' is not a /coach subcommand. {hint}",

@@ -98,7 +98,8 @@ async def handle_channel_message(
     channel = await store.ensure_channel(team_id=message.team_id, channel_id=message.channel_id)
     recorded = await _record_update(message, reading, channel, store=store, channel_name=channel_name)
     nudge = None
-    if reading.stall is not None and not message.from_integration and not channel.muted:
+    if reading.stall is not None and not message.from_integration and not channel.muted and (
+            not message.user_id or await store.rep_wants_nudges(team_id=message.team_id, user_id=message.user_id)):
         nudge = await _choose_nudge(message, reading, channel, recorded, store=store, library=library,
                                     model_guidance=model_guidance)
     return ChannelReply(message=message, reading=reading, recorded=recorded, nudge=nudge)

@@ -80,6 +80,11 @@ def fit_lines(lines: list[str], limit: int = SECTION_LIMIT - 100) -> str:
     return "\n".join(kept)
 
 
+def plain_message(text: str) -> RenderedMessage:
+    """One section of our own words (no user text in it)."""
+    return _message(text, [_section(text)])
+
+
 def help_message() -> RenderedMessage:
     lines = [f"`{example}`  {meaning}" for example, meaning in USAGE]
     text = "Heartful /coach commands:\n" + "\n".join(f"{example}: {meaning}" for example, meaning in USAGE)

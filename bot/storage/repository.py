@@ -138,6 +138,23 @@ class Repository(SessionScope):
             await self._commit(session)
         return await self.ensure_channel(team_id=team_id, channel_id=channel_id)
 
+    async def rep_wants_nudges(self, *, team_id: str, user_id: str) -> bool:
+        """False once the rep said /coach nudges off; a rep Heartful has never stored wants them."""
+        async with self._session() as session:
+            enabled = await session.scalar(select(tables.User.nudges_enabled).where(
+                tables.User.team_id == team_id, tables.User.user_id == user_id))
+        return enabled is not False
+
+    async def set_rep_nudges(self, *, team_id: str, user_id: str, enabled: bool) -> None:
+        async with self._session() as session:
+            await insert_ignoring_conflict(session, tables.Workspace, {"team_id": team_id}, ["team_id"])
+            await insert_ignoring_conflict(session, tables.User, {"team_id": team_id, "user_id": user_id,
+                                                                  "created_at": utcnow()}, ["team_id", "user_id"])
+            await session.execute(update(tables.User).where(tables.User.team_id == team_id,
+                                                            tables.User.user_id == user_id)
+                                  .values(nudges_enabled=enabled))
+            await self._commit(session)
+
     async def deal_names(self, *, team_id: str, channel_id: str) -> list[str]:
         async with self._session() as session:
             rows = await session.scalars(

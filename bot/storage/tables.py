@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base
@@ -54,6 +54,7 @@ class User(Base):
     user_id: Mapped[str] = mapped_column(String(32))
     tz: Mapped[str | None] = mapped_column(String(64))
     tz_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    nudges_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # /coach nudges off
     daily_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     daily_time: Mapped[str] = mapped_column(String(5), default="09:00", server_default="09:00")
     daily_days: Mapped[str] = mapped_column(String(32), default="0,1,2,3,4", server_default="0,1,2,3,4")

@@ -179,3 +179,22 @@ async def test_an_unknown_deal_is_answered_with_the_usage_of_the_command_that_na
     assert "/coach question [deal]" in asked["text"] and "/coach deal &lt;name&gt;" not in asked["text"]
     shown = await coach("deal nosuchdeal")
     assert "/coach deal &lt;name&gt;" in shown["text"]  # escaped, as Slack markup needs
+
+
+async def test_nudges_off_is_one_reps_own_choice_in_every_channel(coach, running_app, fake_slack):
+    off = await coach("nudges off")
+    assert "Your passive nudges are off" in off["text"]
+    mine = [channel_message_event("Dana at Acme wants to think it over", channel=channel, user="W111",
+                                  ts=f"170000120{n}.000100") for n, channel in enumerate(("C111", "C222"))]
+    theirs = channel_message_event("Globex wants to think it over", user="W222", ts="1700001210.000100")
+    for event in (*mine, theirs):
+        await running_app.post_event(event)
+        await running_app.handled(event)
+    posted = fake_slack.calls_to("chat.postMessage")
+    assert [call.args["thread_ts"] for call in posted] == ["1700001210.000100"]  # only the other rep's
+    assert "back on" in (await coach("nudges on"))["text"]
+    again = channel_message_event("Dana at Acme wants to sleep on it", user="W111", ts="1700001220.000100")
+    await running_app.post_event(again)
+    await running_app.handled(again)
+    assert fake_slack.calls_to("chat.postMessage")[-1].args["thread_ts"] == "1700001220.000100"
+    assert "On or off?" in (await coach("nudges"))["text"]

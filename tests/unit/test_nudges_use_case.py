@@ -25,6 +25,10 @@ class MemoryDealStore:
         self.deals: dict[str, Deal] = {}
         self.updates: list[RecordedUpdate] = []
         self.nudges: list[dict] = []
+        self.reps_without_nudges: set[str] = set()
+
+    async def rep_wants_nudges(self, *, team_id: str, user_id: str) -> bool:
+        return user_id not in self.reps_without_nudges
 
     async def deal_names(self, *, team_id: str, channel_id: str) -> list[str]:
         return [deal.name for deal in self.deals.values()]
@@ -110,6 +114,16 @@ async def test_an_ephemeral_channel_nudges_only_the_poster(library):
 async def test_muted_channels_and_integrations_get_no_nudge(library, store, msg):
     reply = await handle_channel_message(msg, STALL, store=store, library=library, namer=NoRenaming())
     assert reply.nudge is None and store.nudges == []
+
+
+async def test_a_rep_who_turned_their_nudges_off_gets_none_and_others_still_do(library):
+    store = MemoryDealStore()
+    store.reps_without_nudges.add("W1")
+    mine = await handle_channel_message(message(), STALL, store=store, library=library, namer=NoRenaming())
+    theirs = await handle_channel_message(replace(message(), user_id="W2"), STALL, store=store, library=library,
+                                          namer=NoRenaming())
+    assert mine.nudge is None and theirs.nudge is not None
+    assert [n["user_id"] for n in store.nudges] == ["W2"]
 
 
 async def test_a_deal_update_is_recorded_and_told_to_a_person_but_not_to_a_crm(library):

@@ -42,6 +42,12 @@ async def answer(coach: Coach, daily: DailyExercises, ctx: CommandContext, reque
                 settings = await coach.set_muted(ctx, muted)
                 changed = "Muted: no passive nudges here until /coach unmute." if muted else "Unmuted."
                 return blocks.settings_message(settings, changed)
+            case grammar.SetMyNudges(enabled=enabled):
+                await coach.set_my_nudges(ctx, enabled)
+                return blocks.plain_message(
+                    "Your passive nudges are back on, in every channel." if enabled else
+                    "Your passive nudges are off, in every channel; others' are not. /coach nudges on brings "
+                    "them back, and /coach <situation> still coaches you when you ask.")
             case grammar.SetMode(mode=mode):
                 settings = await coach.set_reply_mode(ctx, mode)
                 return blocks.settings_message(settings, f"Reply mode is now {mode}.")
