@@ -4,28 +4,12 @@ dropped, on SQLite and on PostgreSQL (which refuses a NUL byte and overflows Num
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from bot.coaching.models import DealUpdate
 from bot.storage.repository import DEAL_NAME_MAX, NEXT_STEP_MAX, Repository
-from bot.storage.session import create_engine, create_sessionmaker, upgrade_database
-from tests.postgres import TEST_DATABASE_URL, throwaway_postgres_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path: Path):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'heartful.db'}"
-        upgrade_database(url)
-        yield url
-        return
-    if not TEST_DATABASE_URL:
-        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL server to run against")
-    with throwaway_postgres_database() as url:
-        upgrade_database(url)
-        yield url
+from bot.storage.session import create_engine, create_sessionmaker
 
 
 @pytest.fixture

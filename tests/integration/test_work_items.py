@@ -6,26 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.storage.session import create_engine, create_sessionmaker, upgrade_database
+from bot.storage.session import create_engine, create_sessionmaker
 from bot.storage.work import WorkRepository
-from tests.postgres import TEST_DATABASE_URL, throwaway_postgres_database
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'h.db'}"
-        upgrade_database(url)
-        yield url
-        return
-    if not TEST_DATABASE_URL:
-        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL server to run against")
-    with throwaway_postgres_database() as url:
-        upgrade_database(url)
-        yield url
 
 
 @pytest.fixture
