@@ -213,6 +213,9 @@ class Coach:
             team_id=ctx.team_id, channel_id=ctx.channel_id, changed_by=ctx.user_id, muted=muted
         )
 
+    async def forget_workspace(self, team_id: str) -> dict[str, int]:
+        return await self.repository.forget_workspace(team_id=team_id)
+
     async def set_my_nudges(self, ctx: CommandContext, enabled: bool) -> None:
         await self.repository.set_rep_nudges(team_id=ctx.team_id, user_id=ctx.user_id, enabled=enabled)
 

@@ -21,7 +21,7 @@ from bot.daily_exercises import DailyExercises
 from bot.delivery.channel_messages import ChannelMessageWork
 from bot.observability import PERMANENT_SLACK_ERRORS, Metrics, Readiness, request_kind
 from bot.slack import http_server
-from bot.slack.listeners import commands, deal_fix, exercises, home, messages
+from bot.slack.listeners import commands, deal_fix, exercises, home, messages, workspace
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,7 @@ def build_bolt_app(
     commands.register(app, coach, daily)
     exercises.register(app, daily)
     deal_fix.register(app, coach)
+    workspace.register(app, coach)
     return app
 
 

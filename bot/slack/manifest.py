@@ -19,7 +19,9 @@ BOT_SCOPES = [
     "users:read",  # users.info: the rep's timezone
     "commands",  # /coach
 ]
-BOT_EVENTS = ["message.channels", "message.groups", "app_home_opened", "user_change"]  # user_change: tz moves
+# user_change: a rep's timezone moves; app_uninstalled and tokens_revoked: the workspace leaves.
+BOT_EVENTS = ["message.channels", "message.groups", "app_home_opened", "user_change", "app_uninstalled",
+              "tokens_revoked"]
 
 
 def build_manifest(*, http_base_url: str | None = None) -> dict[str, Any]:

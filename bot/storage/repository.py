@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -137,6 +137,18 @@ class Repository(SessionScope):
             )
             await self._commit(session)
         return await self.ensure_channel(team_id=team_id, channel_id=channel_id)
+
+    async def forget_workspace(self, *, team_id: str) -> dict[str, int]:
+        """Everything stored for a workspace, deleted in one transaction (the app was uninstalled): how many rows of
+        each kind. Deliveries go with their reps and deal events with their deals (ON DELETE CASCADE)."""
+        removed: dict[str, int] = {}
+        async with self._session() as session:
+            for table in (tables.WorkItem, tables.Nudge, tables.DealEvent, tables.Deal, tables.Channel, tables.User,
+                          tables.LlmUsage, tables.Workspace):
+                result = await session.execute(delete(table).where(table.team_id == team_id))
+                removed[table.__tablename__] = int(result.rowcount or 0)
+            await self._commit(session)
+        return removed
 
     async def rep_wants_nudges(self, *, team_id: str, user_id: str) -> bool:
         """False once the rep said /coach nudges off; a rep Heartful has never stored wants them."""
