@@ -30,7 +30,8 @@ REJECTIONS = ("bad_signature", "bad_timestamp", "too_large", "malformed", "forei
 PERMANENT_SLACK_ERRORS = frozenset({
     "channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "account_inactive", "token_revoked",
     "token_expired", "not_authed", "missing_scope", "user_not_found", "cannot_dm_bot", "msg_too_long",
-    "invalid_blocks", "restricted_action", "team_access_not_granted",
+    "invalid_blocks", "restricted_action", "team_access_not_granted", "user_disabled", "is_bot",
+    "not_allowed_token_type",
 })
 # Seconds: Bolt's limit is 3 s, so the buckets are fine below it and coarse above.
 ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)

@@ -4,54 +4,34 @@ saying whether the post may exist anyway."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable
 from typing import Any
 
-import aiohttp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coaching.library import Exercise
 from bot.daily_exercises import DeliveryFailed, PostOutcome, SentMessage
-from bot.observability import PERMANENT_SLACK_ERRORS
 from bot.slack.exercise_blocks import exercise_message
+from bot.slack.failures import slack_failure
 
 EXERCISE_EVENT_TYPE = "heartful_exercise"  # message metadata on the DM: which delivery it is
-# Errors after which another try can never succeed: stop this rep's deliveries and say why.
-PERMANENT_ERRORS = PERMANENT_SLACK_ERRORS | {"user_disabled", "is_bot", "not_allowed_token_type"}
 CHANNEL_GONE = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
-# Slack's words for "it went wrong on our side, part of it may have happened".
-SERVER_ERRORS = frozenset({"internal_error", "fatal_error"})
 HISTORY_PAGE = 100  # Slack may answer fewer (15 for some apps); has_more pages on
 HISTORY_PAGES = 3
 
 
-def _answered(error: SlackApiError, *, posting: bool) -> DeliveryFailed:
-    status = error.response.status_code
-    code = str(error.response.get("error") or f"http_{status}")
-    if status == 429 or code == "ratelimited":
-        return DeliveryFailed("ratelimited")
-    if code in PERMANENT_ERRORS:
-        return DeliveryFailed(code, permanent=True, channel_gone=code in CHANNEL_GONE)
-    if posting and (status >= 500 or code in SERVER_ERRORS):
-        return DeliveryFailed(code, outcome=PostOutcome.MAYBE_POSTED)
-    return DeliveryFailed(code)
-
-
 async def _call(call: Awaitable[Any], *, posting: bool = False) -> Any:
     """Await one Web API call; `posting` when it may post, so a lost answer means the post may exist."""
-    unanswered = PostOutcome.UNANSWERED if posting else PostOutcome.NOT_POSTED
     try:
         return await call
-    except SlackApiError as error:
-        raise _answered(error, posting=posting) from error
-    except asyncio.TimeoutError as error:  # also aiohttp.ServerTimeoutError
-        raise DeliveryFailed("slack_timeout", outcome=unanswered) from error
-    except aiohttp.ClientConnectorError as error:  # never reached Slack
-        raise DeliveryFailed("slack_unreachable") from error
-    except aiohttp.ClientError as error:  # disconnected, reset or cut short after sending
-        raise DeliveryFailed("slack_disconnected", outcome=unanswered) from error
+    except Exception as error:
+        failure = slack_failure(error, effectful=posting)
+        if failure is None:
+            raise
+        outcome = (PostOutcome.NOT_POSTED if not failure.may_have_happened
+                   else PostOutcome.MAYBE_POSTED if failure.answered else PostOutcome.UNANSWERED)
+        raise DeliveryFailed(failure.code, permanent=failure.permanent, outcome=outcome,
+                             channel_gone=failure.code in CHANNEL_GONE) from error
 
 
 def _delivery_of(message: dict[str, Any]) -> int | None:

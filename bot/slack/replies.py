@@ -13,8 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coaching.nudges import ChannelReply
 from bot.delivery.retry import WorkFailed
-from bot.observability import PERMANENT_SLACK_ERRORS
 from bot.slack.blocks import deal_update_recorded_message, nudge_message
+from bot.slack.failures import SlackFailure, slack_failure
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ REPLY_EVENT_TYPE = "heartful_reply"  # message metadata on our thread posts: whi
 # Ephemeral messages can't be read back: after an unknown outcome they are not repeated (never doubled).
 UNVERIFIABLE = {"chat.postEphemeral"}
 _HARMLESS = {"already_reacted"}  # the reaction is there: that is what we wanted
+EFFECTFUL = {"chat.postMessage", "chat.postEphemeral"}  # a second reactions.add is harmless: no need to look
 
 
 def outbox_for(reply: ChannelReply, *, event_id: str) -> list[dict[str, Any]]:
@@ -74,30 +75,24 @@ class SlackReplies:
                 return {**item, "state": "sent", "ts": found}
         try:
             answer = await self.client.api_call(method, json=args)
-        except SlackApiError as error:
-            code = str(error.response.get("error") or f"http_{error.response.status_code}")
-            if code in _HARMLESS:
+        except Exception as error:
+            failure = slack_failure(error, effectful=method in EFFECTFUL)
+            if failure is None:
+                raise
+            if failure.code in _HARMLESS:
                 return {**item, "state": "sent"}
-            raise slack_failure(code, error.response.status_code, error.response.headers) from error
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as error:
-            raise WorkFailed("slack_timeout", transient=True, outcome_unknown=True) from error
-        except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError) as error:
-            raise WorkFailed("slack_disconnected", transient=True, outcome_unknown=True) from error
-        except aiohttp.ClientConnectorError as error:  # never reached Slack
-            raise WorkFailed("slack_unreachable", transient=True) from error
-        except aiohttp.ClientError as error:
-            raise WorkFailed(f"slack_{type(error).__name__}", transient=True, outcome_unknown=True) from error
+            raise work_failed(failure) from error
         return {**item, "state": "sent", "ts": answer.get("ts") or answer.get("message_ts")}
 
     async def _posted_ts(self, args: dict[str, Any], event_id: str) -> str | None:
         try:
             answer = await self.client.conversations_replies(channel=args["channel"], ts=args["thread_ts"],
                                                              include_all_metadata=True, limit=200)
-        except SlackApiError as error:
-            code = str(error.response.get("error") or f"http_{error.response.status_code}")
-            raise slack_failure(code, error.response.status_code, error.response.headers) from error
-        except (asyncio.TimeoutError, aiohttp.ClientError) as error:
-            raise WorkFailed("slack_unreachable", transient=True, outcome_unknown=True) from error
+        except Exception as error:
+            failure = slack_failure(error, effectful=False)
+            if failure is None:
+                raise
+            raise work_failed(failure) from error
         for message in answer.get("messages") or []:
             metadata = message.get("metadata") or {}
             if metadata.get("event_type") == REPLY_EVENT_TYPE and \
@@ -115,13 +110,6 @@ class SlackReplies:
             return None
 
 
-def slack_failure(code: str, status: int, headers: Any) -> WorkFailed:
-    """Slack's answer as a failure: 429 and 5xx are transient, the known permanent codes are not."""
-    if status == 429 or code == "ratelimited":
-        retry_after = headers.get("Retry-After") or headers.get("retry-after") if headers else None
-        return WorkFailed("ratelimited", transient=True, retry_after_s=float(retry_after or 1))
-    if code in PERMANENT_SLACK_ERRORS:
-        return WorkFailed(code, transient=False)
-    if status >= 500 or code in ("internal_error", "fatal_error", "service_unavailable", "request_timeout"):
-        return WorkFailed(code, transient=True)
-    return WorkFailed(code, transient=False)
+def work_failed(failure: SlackFailure) -> WorkFailed:
+    return WorkFailed(failure.code, transient=not failure.permanent, outcome_unknown=failure.may_have_happened,
+                      retry_after_s=failure.retry_after_s)

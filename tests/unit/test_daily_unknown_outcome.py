@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bot.coaching.library import Exercise, default_prompts_dir, load_library
 from bot.daily_exercises import DailyExercises, DailyTimings, DeliveryFailed, PostOutcome, SentMessage
-from bot.slack.exercise_sender import EXERCISE_EVENT_TYPE, SlackExerciseSender, _answered, _call
+from bot.slack.exercise_sender import EXERCISE_EVENT_TYPE, SlackExerciseSender, _call
 from bot.storage import tables
 from bot.storage.daily import DailyRepository
 from bot.storage.session import create_engine, create_sessionmaker
@@ -52,8 +52,10 @@ def slack_error(status: int, error: str) -> SlackApiError:
     (200, "user_not_found", False, True, PostOutcome.NOT_POSTED),
     (200, "account_inactive", False, True, PostOutcome.NOT_POSTED),
 ])
-def test_slack_answers_are_classified(status, error, posting, permanent, outcome):
-    failure = _answered(slack_error(status, error), posting=posting)
+async def test_slack_answers_are_classified(status, error, posting, permanent, outcome):
+    with pytest.raises(DeliveryFailed) as raised:
+        await _call(_raising(slack_error(status, error)), posting=posting)
+    failure = raised.value
     assert (failure.code, failure.permanent, failure.outcome) == (error, permanent, outcome)
     assert failure.channel_gone == (error == "channel_not_found")
 
