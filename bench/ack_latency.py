@@ -94,10 +94,15 @@ TEAM = load_webapi_response("auth.test.bot_token")["team_id"]
 
 
 def build_events(count: int, run: str, seed: int = 5) -> list[Event]:
-    rng = random.Random(seed)
     examples = yaml.safe_load(LABELLED.read_text())
     stalls = [e["text"] for e in examples if e.get("stall") and not e.get("deal_update") and not e.get("from_crm")]
     updates = [e["text"] for e in examples if e.get("deal_update") and not e.get("stall") and not e.get("from_crm")]
+    return mixed_events(count, f"B{run}", seed, stalls, updates)
+
+
+def mixed_events(count: int, run: str, seed: int, stalls: list[str], updates: list[str]) -> list[Event]:
+    """The 90/5/5 mix (chatter, stalls, deal updates), shuffled, signed for our team; event ids start Ev<run>."""
+    rng = random.Random(seed)
     chatter = [t for _, t in chatter_lines(max(count, 1000), seed=seed)]
     kinds = ["stall"] * round(count * 0.05) + ["update"] * round(count * 0.05)
     kinds += ["chatter"] * (count - len(kinds))
@@ -108,8 +113,7 @@ def build_events(count: int, run: str, seed: int = 5) -> list[Event]:
         text = rng.choice(stalls) if kind == "stall" else rng.choice(updates) if kind == "update" else chatter[i]
         ts = f"{base}.{i:06d}"
         payload = channel_message_event(text, channel=rng.choice(CHANNELS), user=rng.choice(USERS), ts=ts,
-                                        event_id=f"EvB{run}{i:07d}",
-                                        team_id=TEAM)
+                                        event_id=f"Ev{run}{i:07d}", team_id=TEAM)
         events.append(Event(kind=kind, ts=ts, body=json_body(payload)))
     return events
 

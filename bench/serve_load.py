@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
 import subprocess
 import sys
 import tempfile
@@ -39,10 +38,8 @@ import aiohttp
 
 from bench._fake_slack import FakeSlackProcess
 from bench._util import machine_line, table
-from bench.ack_latency import CHANNELS, USERS, Event, Sent, clean_env, cpu_seconds, free_port, ms, open_loop, rss_kb, stop
-from bench.chatter import chatter_lines
-from tests.fakes.slack_api import load_webapi_response
-from tests.slack_requests import SIGNING_SECRET, channel_message_event, json_body
+from bench.ack_latency import TEAM, Event, Sent, clean_env, cpu_seconds, free_port, mixed_events, ms, open_loop, rss_kb, stop
+from tests.slack_requests import SIGNING_SECRET
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_RAW = REPO / "data" / "corpus" / "raw"
@@ -71,8 +68,6 @@ class Result:
     log_tail: str = ""
 
 
-# The workspace the fake Slack's auth.test names: serve ignores events for any other.
-TEAM = load_webapi_response("auth.test.bot_token")["team_id"]
 
 
 def corpus_texts() -> tuple[list[str], list[str]]:
@@ -85,21 +80,7 @@ def corpus_texts() -> tuple[list[str], list[str]]:
 
 
 def build_events(count: int, run: str, seed: int, stalls: list[str], updates: list[str]) -> list[Event]:
-    rng = random.Random(seed)
-    chatter = [t for _, t in chatter_lines(max(count, 1000), seed=seed)]
-    kinds = ["stall"] * round(count * 0.05) + ["update"] * round(count * 0.05)
-    kinds += ["chatter"] * (count - len(kinds))
-    rng.shuffle(kinds)
-    base = int(time.time())
-    events = []
-    for i, kind in enumerate(kinds):
-        text = rng.choice(stalls) if kind == "stall" else rng.choice(updates) if kind == "update" else chatter[i]
-        ts = f"{base}.{i:06d}"
-        payload = channel_message_event(text, channel=rng.choice(CHANNELS), user=rng.choice(USERS), ts=ts,
-                                        event_id=f"EvS{run}{i:07d}",
-                                        team_id=TEAM)
-        events.append(Event(kind=kind, ts=ts, body=json_body(payload)))
-    return events
+    return mixed_events(count, f"S{run}", seed, stalls, updates)
 
 
 def read_offline(reader: str, texts: list[str], head: str | None = None) -> list[bool]:
