@@ -45,21 +45,10 @@ _CLAIMED_COLUMNS = (tables.WorkItem.id, tables.WorkItem.event_id, tables.WorkIte
 
 
 class WorkRepository(SessionScope):
-    async def accept(self, *, event_id: str, team_id: str, channel_id: str, message_ts: str,
-                     message: dict[str, Any], now: datetime, give_up_at: datetime,
-                     lease: timedelta | None) -> ClaimedWork | None:
-        """Record an event's work. With a lease, this process claims it at once (the fast path); without, it waits
-        as pending for the poller. None when the event id is already recorded: a Slack retry, or another replica's
-        copy, which the record's own lease and retries take care of."""
-        [claimed] = await self.accept_many([accepted_row(
-            event_id=event_id, team_id=team_id, channel_id=channel_id, message_ts=message_ts, message=message,
-            now=now, give_up_at=give_up_at, lease=lease)])
-        return claimed
-
     async def accept_many(self, rows: list[dict[str, Any]]) -> list[ClaimedWork | None]:
-        """Several `accepted_row`s in one INSERT and one commit (a group commit: a burst costs one transaction, not
-        one each). For each row, its claimed work, or None when its event id was recorded already — also by an
-        earlier row of the same batch."""
+        """Record events' work (`accepted_row`s) in one INSERT and one commit: a burst costs one transaction, not
+        one each. For each row, its work, or None when its event id was recorded already (a Slack retry, another
+        replica's copy, or an earlier row of the same batch), whose own lease and retries take care of it."""
         first: dict[str, int] = {}
         for index, row in enumerate(rows):
             first.setdefault(row["event_id"], index)

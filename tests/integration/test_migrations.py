@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from bot.storage.base import Base
-from bot.storage.work import WorkRepository
+from bot.storage.work import WorkRepository, accepted_row
 from bot.storage.session import alembic_config, create_engine, create_sessionmaker, upgrade_database
 from tests.postgres import needs_postgres, throwaway_postgres_database
 
@@ -42,12 +42,13 @@ def claim_concurrently(url: str, event_id: str, replicas: int) -> list[bool]:
         repositories = [WorkRepository(create_sessionmaker(engine)) for engine in engines]
         now = datetime.now(UTC)
         results = await asyncio.gather(*(
-            r.accept(event_id=event_id, team_id="T1", channel_id="C1", message_ts="1.0", message={"text": "hi"},
-                     now=now, give_up_at=now + timedelta(minutes=15), lease=timedelta(seconds=60))
+            r.accept_many([accepted_row(event_id=event_id, team_id="T1", channel_id="C1", message_ts="1.0",
+                                        message={"text": "hi"}, now=now, give_up_at=now + timedelta(minutes=15),
+                                        lease=timedelta(seconds=60))])
             for r in repositories))
         for engine in engines:
             await engine.dispose()
-        return [result is not None for result in results]
+        return [claimed is not None for [claimed] in results]
 
     return asyncio.run(run())
 

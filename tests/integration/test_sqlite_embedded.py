@@ -16,7 +16,7 @@ from bot.coaching.models import DealUpdate
 from bot.storage import tables
 from bot.storage.repository import Repository
 from bot.storage.session import create_engine, create_sessionmaker, upgrade_database
-from bot.storage.work import WorkRepository
+from bot.storage.work import WorkRepository, accepted_row
 
 
 @pytest.fixture
@@ -66,8 +66,10 @@ async def accept(repository: Repository, event_id: str) -> bool:
     """Record an event's work, as the listener does before Slack's 200."""
     now = datetime.now(UTC)
     work = WorkRepository(repository._sessions)
-    return await work.accept(event_id=event_id, team_id="T1", channel_id="C1", message_ts="1.0", message={},
-                             now=now, give_up_at=now + timedelta(minutes=15), lease=timedelta(seconds=60)) is not None
+    [claimed] = await work.accept_many([accepted_row(
+        event_id=event_id, team_id="T1", channel_id="C1", message_ts="1.0", message={}, now=now,
+        give_up_at=now + timedelta(minutes=15), lease=timedelta(seconds=60))])
+    return claimed is not None
 
 
 async def burst(repository: Repository, n: int, prefix: str) -> list[object]:

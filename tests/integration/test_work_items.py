@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.storage.session import create_engine, create_sessionmaker
-from bot.storage.work import WorkRepository
+from bot.storage.work import WorkRepository, accepted_row
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
@@ -21,8 +21,10 @@ async def work(database_url):  # type: ignore[no-untyped-def]
 
 
 async def accept(work: WorkRepository, event_id: str, *, lease: timedelta | None = LEASE, at: datetime = NOW):
-    return await work.accept(event_id=event_id, team_id="T1", channel_id="C1", message_ts="1.0",
-                             message={"text": "hi"}, now=at, give_up_at=at + timedelta(minutes=15), lease=lease)
+    [claimed] = await work.accept_many([accepted_row(
+        event_id=event_id, team_id="T1", channel_id="C1", message_ts="1.0", message={"text": "hi"}, now=at,
+        give_up_at=at + timedelta(minutes=15), lease=lease)])
+    return claimed
 
 
 async def test_an_event_is_recorded_once_and_a_retry_is_told_so(work):
