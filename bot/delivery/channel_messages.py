@@ -221,21 +221,22 @@ class ChannelMessageWork:
         message = ChannelMessage.from_record(claimed.message)
         outbox = claimed.outbox
         decided_now = outbox is None
+        failure: WorkFailed | None = None
         try:
             if outbox is None:
                 outbox = await self._decide(claimed, message, reading)
-            outbox = await self._send(claimed, outbox, decided_now=decided_now)
-        except WorkFailed as failure:
-            await self._failed(claimed, message, outbox, failure)
-            return
+            outbox, failure = await self._send(claimed, outbox, decided_now=decided_now)
+        except WorkFailed as error:
+            failure = error
         except (DBAPIError, PoolTimeout, OSError) as error:
-            await self._failed(claimed, message, outbox, WorkFailed(f"database: {_one_line(error)}", transient=True))
-            return
+            failure = WorkFailed(f"database: {_one_line(error)}", transient=True)
         except Exception as error:
             log.exception("work item %s failed", claimed.id)
-            await self._failed(claimed, message, outbox, WorkFailed(f"error: {type(error).__name__}",
-                                                                     transient=False))
+            failure = WorkFailed(f"error: {type(error).__name__}", transient=False)
+        if failure is not None:
+            await self._failed(claimed, message, outbox, failure)
             return
+        assert outbox is not None
         refused = [f"{item['part']}: {item['reason']}" for item in outbox if item["state"] == "failed"]
         await self.work.finish(claimed.id, now=self.clock.now(), outbox=outbox,
                                failed_because="; ".join(refused) or None)
@@ -269,7 +270,7 @@ class ChannelMessageWork:
         return outbox
 
     async def _send(self, claimed: ClaimedWork, outbox: list[dict[str, Any]], *,
-                    decided_now: bool) -> list[dict[str, Any]]:
+                    decided_now: bool) -> tuple[list[dict[str, Any]], WorkFailed | None]:
         """Each pending item in order. A permanent failure of one (the poster left the channel) is recorded on it and
         the rest still go; a transient one stops here, to be retried with the items not yet sent."""
         # `settled` is the last attempt whose outcome was recorded. An earlier attempt that ended without recording
@@ -290,13 +291,11 @@ class ChannelMessageWork:
                     sent[index] = {**item, "state": "failed", "reason": failure.reason}
                     continue
                 sent[index] = {**item, "maybe_sent": maybe_sent or failure.outcome_unknown}
-                raise _WithOutbox(failure, sent) from failure
-        return sent
+                return sent, failure  # the items' progress is recorded with the failure
+        return sent, None
 
     async def _failed(self, claimed: ClaimedWork, message: ChannelMessage, outbox: list[dict[str, Any]] | None,
                       failure: WorkFailed) -> None:
-        if isinstance(failure, _WithOutbox):
-            outbox = failure.outbox
         if outbox is not None:
             outbox = [{**item, "settled": claimed.attempts} for item in outbox]
         now = self.clock.now()
@@ -344,15 +343,6 @@ class _GroupCommit:
             for (_, future), result in zip(batch, results):
                 if not future.done():
                     future.set_result(result)
-
-
-class _WithOutbox(WorkFailed):
-    """A send failure carrying the outbox's progress (which items went out) to record with it."""
-
-    def __init__(self, failure: WorkFailed, outbox: list[dict[str, Any]]) -> None:
-        super().__init__(failure.reason, transient=failure.transient, outcome_unknown=failure.outcome_unknown,
-                         retry_after_s=failure.retry_after_s)
-        self.outbox = outbox
 
 
 def _reason_label(reason: str) -> str:
